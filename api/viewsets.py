@@ -1,0 +1,29 @@
+"""The base every API viewset uses: reads through ``visible_to``, writes through services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from rest_framework import viewsets
+
+
+class ScopedViewSetMixin:
+    """Starts every queryset from ``Model.objects.visible_to(request.user)``.
+
+    Subclasses name ``queryset_model`` and may refine with ``scope_queryset``; no
+    viewset can read around the scope because ``get_queryset`` is defined only here.
+    """
+
+    queryset_model: Any = None
+
+    def scope_queryset(self, queryset: QuerySet) -> QuerySet:
+        return queryset
+
+    def get_queryset(self) -> QuerySet:
+        queryset = self.queryset_model.objects.visible_to(self.request.user)  # type: ignore[attr-defined]
+        return self.scope_queryset(queryset)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
+    pass

@@ -1,0 +1,258 @@
+"""State changes shared by every app: transitions with their event, attachments,
+notifications, and the working-day calendar."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from core import calendar
+from core.errors import Conflict, DomainError, PermissionDenied
+from core.models import Attachment, CalendarDay, CalendarYear, Event, Notification
+from core.workflow import TransitionRequest
+
+# Content sniffing: the first bytes of each accepted type. The file's name is never
+# trusted; an executable renamed .jpg has none of these signatures.
+SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\xff\xd8\xff", "image/jpeg"),
+    (b"\x89PNG\r\n\x1a\n", "image/png"),
+    (b"GIF87a", "image/gif"),
+    (b"GIF89a", "image/gif"),
+    (b"%PDF-", "application/pdf"),
+    (b"PK\x03\x04", "application/zip"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "application/x-ole-storage"),
+)
+OFFICE_ZIP_TYPES = {
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    ".ods": "application/vnd.oasis.opendocument.spreadsheet",
+    ".odt": "application/vnd.oasis.opendocument.text",
+}
+OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
+
+
+def event_record(
+    *,
+    item: models.Model,
+    actor: Any,
+    action: str,
+    from_status: str = "",
+    to_status: str = "",
+    comment: str = "",
+    changes: dict[str, Any] | None = None,
+    org: Any = None,
+) -> Event:
+    """Write one event for ``item``; callers run it inside their own transaction."""
+    return Event.objects.create(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        org=org if org is not None else getattr(item, "org", None),
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        action=action,
+        from_status=from_status,
+        to_status=to_status,
+        comment=comment,
+        changes=changes or {},
+    )
+
+
+def item_events(item: models.Model) -> models.QuerySet[Event]:
+    """The timeline of ``item``, oldest first."""
+    return Event.objects.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk).select_related(
+        "actor"
+    )
+
+
+def sniff_media_type(head: bytes, filename: str) -> str | None:
+    """The media type read from the file's first bytes, or ``None`` if not accepted."""
+    suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    for signature, media_type in SIGNATURES:
+        if head.startswith(signature):
+            if media_type == "application/zip":
+                return OFFICE_ZIP_TYPES.get(suffix, "application/zip")
+            if media_type == "application/x-ole-storage":
+                return OLE_TYPES.get(suffix)
+            return media_type
+    if suffix in {".txt", ".csv"}:
+        try:
+            head.decode("utf-8")
+        except UnicodeDecodeError:
+            try:
+                head.decode("gb18030")
+            except UnicodeDecodeError:
+                return None
+        return "text/plain" if suffix == ".txt" else "text/csv"
+    return None
+
+
+@transaction.atomic
+def attachment_add(*, item: models.Model, file: UploadedFile, acting_user: Any) -> Attachment:
+    """Attach ``file`` to ``item`` after checking its size and its real type."""
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if file.size is not None and file.size > limit:
+        raise DomainError(
+            _("The file “%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
+            % {"name": file.name, "size": round(file.size / 1048576, 1), "limit": limit // 1048576},
+            field="evidence",
+        )
+    file.seek(0)
+    head = file.read(16)
+    file.seek(0)
+    media_type = sniff_media_type(head, file.name or "")
+    if media_type is None:
+        raise DomainError(
+            _("The file “%(name)s” is not an accepted type (images, PDF, Word, Excel, text).") % {"name": file.name},
+            field="evidence",
+        )
+    digest = hashlib.sha256()
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    attachment = Attachment(
+        content_type=ContentType.objects.get_for_model(item),
+        object_id=item.pk,
+        org=item.org,  # type: ignore[attr-defined]
+        original_name=(file.name or "file")[:200],
+        media_type=media_type,
+        size=file.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+    )
+    attachment.file.save(file.name or "file", file, save=False)
+    attachment.save()
+    return attachment
+
+
+def item_attachments(item: models.Model) -> models.QuerySet[Attachment]:
+    return Attachment.objects.filter(content_type=ContentType.objects.get_for_model(item), object_id=item.pk).order_by(
+        "created_at"
+    )
+
+
+def item_transition(
+    *,
+    item: Any,
+    action: str,
+    acting_user: Any,
+    comment: str = "",
+    evidence: Iterable[UploadedFile] = (),
+    expected_status: str | None = None,
+) -> Any:
+    """Make the workflow transition ``action`` on ``item`` for ``acting_user``.
+
+    Checks the status, the user's right, the comment and evidence the transition needs
+    and its own checks; then moves the status with a conditional update (so of two
+    concurrent requests exactly one wins, on SQLite and PostgreSQL alike), stores the
+    evidence and writes the event, all in one transaction. Notifications go out on commit.
+    ``expected_status`` is the status the user saw; if someone moved the item since, the
+    user is told so instead of acting on a state they did not see.
+    """
+    model = type(item)
+    workflow = model.workflow
+    transition = workflow.get(action)
+    evidence = tuple(evidence)
+    with transaction.atomic():
+        current = model.objects.select_for_update().select_related("org").get(pk=item.pk)
+        seen = expected_status if expected_status is not None else item.status
+        if current.status != seen or current.status not in transition.sources:
+            if current.status != seen:
+                raise Conflict(
+                    _("This item was changed by someone else (now “%(status)s”). Reload the page and try again.")
+                    % {"status": current.get_status_display()}
+                )
+            raise DomainError(
+                _("“%(action)s” is not possible while the item is “%(status)s”.")
+                % {"action": transition.label, "status": current.get_status_display()}
+            )
+        if not workflow.may(transition, current, acting_user):
+            raise PermissionDenied(_("You may not “%(action)s” this item.") % {"action": transition.label})
+        comment = (comment or "").strip()
+        if transition.needs_comment and not comment:
+            raise DomainError(_("Please give a reason."), field="comment")
+        if transition.needs_evidence and not evidence:
+            raise DomainError(_("Evidence is required: attach at least one file."), field="evidence")
+        request = TransitionRequest(comment=comment, evidence=evidence)
+        for check in transition.checks:
+            check(current, request)
+        from_status = current.status
+        moved = model.objects.filter(pk=current.pk, status=from_status).update(
+            status=transition.target, updated_at=timezone.now()
+        )
+        if moved != 1:
+            raise Conflict(_("This item was changed by someone else. Reload the page and try again."))
+        current.status = transition.target
+        for upload in evidence:
+            attachment_add(item=current, file=upload, acting_user=acting_user)
+        event_record(
+            item=current,
+            actor=acting_user,
+            action=transition.name,
+            from_status=from_status,
+            to_status=transition.target,
+            comment=comment,
+        )
+        recipients = [
+            pk for pk in {getattr(current, "owner_id", None)} if pk and pk != getattr(acting_user, "pk", None)
+        ]
+        if recipients:
+            title = _("“%(title)s”: %(action)s") % {"title": str(current), "action": transition.label}
+            url = current.get_absolute_url() if hasattr(current, "get_absolute_url") else ""
+            transaction.on_commit(
+                lambda: notification_send(recipient_ids=recipients, title=title, body=comment, url=url)
+            )
+    return current
+
+
+def notification_send(*, recipient_ids: Iterable[int], title: str, body: str = "", url: str = "") -> int:
+    """Create one in-app notification per recipient; returns how many."""
+    rows = [Notification(recipient_id=pk, title=title[:200], body=body, url=url[:300]) for pk in recipient_ids]
+    Notification.objects.bulk_create(rows)
+    return len(rows)
+
+
+def notifications_mark_read(*, user: Any, ids: Iterable[int] | None = None) -> int:
+    """Mark the user's notifications read (all unread when ``ids`` is ``None``)."""
+    query = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if ids is not None:
+        query = query.filter(pk__in=list(ids))
+    return query.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def calendar_year_replace(
+    *, year: int, days: Iterable[tuple[Any, str, str]], source: str, acting_user: Any = None
+) -> CalendarYear:
+    """Replace the official calendar of ``year`` with ``days`` (date, kind, name).
+
+    Used by the seeding migration, the admin's import and the package refresh. Every day
+    must fall in ``year``.
+    """
+    rows = []
+    for date, kind, name in days:
+        if date.year != year:
+            raise DomainError(
+                _("%(date)s is not in %(year)s.") % {"date": date.isoformat(), "year": year}, field="date"
+            )
+        rows.append(CalendarDay(date=date, kind=kind, name=name))
+    CalendarDay.objects.filter(date__year=year).delete()
+    CalendarDay.objects.bulk_create(rows)
+    calendar_year, _created = CalendarYear.objects.update_or_create(year=year, defaults={"source": source})
+    event_record(
+        item=calendar_year,
+        actor=acting_user,
+        action="calendar_replaced",
+        changes={"days": len(rows), "source": source},
+    )
+    transaction.on_commit(lambda: calendar.forget_year(year))
+    return calendar_year

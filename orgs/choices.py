@@ -1,0 +1,47 @@
+"""Choices of the org tree and its people, with the meaning each carries."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrgKind(models.TextChoices):
+    DISTRICT = "district", _("District / development zone")
+    DEPARTMENT = "department", _("Department")
+    STREET = "street", _("Street / town")
+    COMMUNITY = "community", _("Community")
+    VILLAGE = "village", _("Village")
+    GRID = "grid", _("Grid")
+    PARTY_WORKING_COMMITTEE = "party_working_committee", _("Party working committee")
+    PARTY_COMMITTEE = "party_committee", _("Party committee")
+    PARTY_BRANCH = "party_branch", _("Party branch")
+    ENTERPRISE = "enterprise", _("Enterprise / institution")
+
+
+class Role(models.TextChoices):
+    """A role is held at an org and reaches that org's whole subtree."""
+
+    ADMIN = "admin", _("System administrator")
+    SUPERVISOR = "supervisor", _("Supervisor")
+    LEADER = "leader", _("Leader")
+    CLERK = "clerk", _("Unit clerk")
+    MEMBER = "member", _("Party member")
+    INSPECTOR = "inspector", _("Inspector")
+
+
+class MemberCategory(models.TextChoices):
+    """How a party member is reached for study and outreach (分类施策)."""
+
+    IN_SERVICE = "in_service", _("In service")
+    OUTFLOW = "outflow", _("Outflow")
+    ELDERLY = "elderly", _("Elderly or frail")
+    SCATTERED = "scattered", _("Scattered")
+    NEW_EMPLOYMENT = "new_employment", _("New employment group")
+
+
+# Roles whose holders may read every item in their subtree; members only see their own
+# part (their wishes, study) which the apps that own those items decide.
+READING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK, Role.INSPECTOR})
+# Roles that may change the org tree and accounts in their subtree.
+ACCOUNT_MANAGING_ROLES = frozenset({Role.ADMIN})
+# Roles that may add and edit people (not grants) in their subtree.
+PEOPLE_EDITING_ROLES = frozenset({Role.ADMIN, Role.CLERK})

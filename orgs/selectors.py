@@ -1,0 +1,73 @@
+"""Reads of the org tree and people, always starting from ``visible_to``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from core.scoping import minimal_prefixes, subtree_q
+from orgs.choices import MemberCategory
+from orgs.models import Org, RoleGrant, User, grant_paths
+
+
+def scope_choices(user: Any) -> list[Org]:
+    """The top orgs of the user's grants, for the scope picker (one query)."""
+    prefixes = minimal_prefixes(grant_paths(user))
+    if prefixes == [""]:
+        return list(Org.get_root_nodes())
+    return list(Org.objects.filter(path__in=prefixes).order_by("path"))
+
+
+def orgs_visible(*, user: Any, scope: Org | None = None) -> QuerySet[Org]:
+    """Orgs the user sees, narrowed to the picked scope."""
+    orgs = Org.objects.visible_to(user)
+    if scope is not None:
+        orgs = orgs.filter(subtree_q([scope.path], field="path"))
+    return orgs
+
+
+def org_children(*, user: Any, org: Org) -> QuerySet[Org]:
+    """Visible children of ``org``, each with how many children it has in turn."""
+    return orgs_visible(user=user).filter(subtree_q([org.path], field="path"), depth=org.depth + 1).order_by("path")
+
+
+def org_top_nodes(*, user: Any, scope: Org | None = None) -> QuerySet[Org]:
+    """The roots of what the user sees: the granted orgs themselves (or the scope)."""
+    if scope is not None:
+        return Org.objects.filter(pk=scope.pk)
+    prefixes = minimal_prefixes(grant_paths(user))
+    if prefixes == [""]:
+        return Org.get_root_nodes()
+    return Org.objects.filter(path__in=prefixes).order_by("path")
+
+
+def people_visible(*, user: Any, scope: Org | None = None) -> QuerySet[User]:
+    """People the user sees, narrowed to the picked scope, ready for a list page."""
+    people = User.objects.visible_to(user).select_related("home_org")
+    if scope is not None:
+        people = people.filter(subtree_q([scope.path], field="home_org__path"))
+    return people
+
+
+def grants_of(person: User) -> QuerySet[RoleGrant]:
+    return person.grants.select_related("org").order_by("org__path", "role")
+
+
+def scope_summary(*, user: Any, scope: Org | None = None) -> dict[str, Any]:
+    """The home page's counts for the user's scope, each one aggregate query."""
+    orgs = orgs_visible(user=user, scope=scope)
+    org_counts = orgs.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
+    by_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())
+    people = people_visible(user=user, scope=scope)
+    people_counts = people.aggregate(
+        total=Count("pk"),
+        members=Count("pk", filter=Q(is_party_member=True)),
+        **{f"category_{value}": Count("pk", filter=Q(member_category=value)) for value in MemberCategory.values},
+    )
+    return {
+        "orgs": org_counts,
+        "orgs_by_kind": by_kind,
+        "people": people_counts,
+        "members_by_category": [(label, people_counts[f"category_{value}"]) for value, label in MemberCategory.choices],
+    }

@@ -1,0 +1,18 @@
+"""Settings for the test suite: the production settings plus a test-only app.
+
+The ``core.tests.workflow_app`` app holds a concrete ``TrackedItem`` so the shared
+workflow, scoping and attachment machinery is tested on its own, before any domain app
+uses it. Static files are served by the plain storage so no ``collectstatic`` is needed.
+"""
+
+from taizhang.settings import *  # noqa: F403
+from taizhang.settings import INSTALLED_APPS, STORAGES
+
+INSTALLED_APPS = [*INSTALLED_APPS, "core.tests.workflow_app"]
+STORAGES = {
+    **STORAGES,
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {"huey_class": "huey.MemoryHuey", "immediate": True, "name": "taizhang-test"}
