@@ -1,6 +1,2 @@
-from django.urls import path
-
-from campaigns import views
-
 app_name = "campaigns"
 urlpatterns: list = []
