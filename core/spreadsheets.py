@@ -13,6 +13,29 @@ find the cell; importers collect them all and write nothing while there is any.
 
 Header names (单位编码, 姓名…) are the file format itself, like the codes in a data
 standard: they are matched and written in Chinese whatever the interface language.
+
+Chinese wording for the translator (zh_Hans catalogue), msgid → msgstr, exactly:
+
+    "sheet “%(sheet)s”"  → "工作表“%(sheet)s”"
+    "sheet “%(sheet)s” row %(row)s"  → "工作表“%(sheet)s”第%(row)s行"
+    "sheet “%(sheet)s” row %(row)s column %(column)s"  → "工作表“%(sheet)s”第%(row)s行%(column)s列"
+    "sheet “%(sheet)s” row %(row)s column %(column)s (%(header)s)"
+        → "工作表“%(sheet)s”第%(row)s行%(column)s列（%(header)s）"
+    "%(location)s: %(message)s"  → "%(location)s：%(message)s"
+    "The file “%(name)s” is empty."  → "文件“%(name)s”是空文件"
+    "The file “%(name)s” is not a spreadsheet: upload an .xlsx, .xls, .ods or .csv file."
+        → "文件“%(name)s”不是表格文件：请上传 .xlsx、.xls、.ods 或 .csv 文件"
+    "The file “%(name)s” is protected by a password: remove the password and upload it again."
+        → "文件“%(name)s”设有密码：请取消密码后重新上传"
+    "The file “%(name)s” cannot be read as a spreadsheet; it may be damaged. Open it in Excel or WPS,
+     save it again and upload the new file."
+        → "文件“%(name)s”无法作为表格读取，可能已损坏：请用Excel或WPS打开后重新保存，再上传新文件"
+    "The file “%(name)s” has an unrecognised text encoding: save it as a CSV file in UTF-8 or GBK encoding."
+        → "文件“%(name)s”编码无法识别：请另存为UTF-8或GBK编码的CSV"
+    "The file “%(name)s” has no data."  → "文件“%(name)s”中没有数据"
+    "The column “%(header)s” is missing."  → "缺少“%(header)s”列"
+    "The file “%(name)s” is %(size)s MB; the limit is %(limit)s MB."   (shared with core.services)
+        → "文件“%(name)s”大小为%(size)s MB，超过了%(limit)s MB的上限"
 """
 
 from __future__ import annotations

@@ -3,6 +3,16 @@
 Imports the org tree (or with ``--people`` the people) from a spreadsheet, through the
 same importer as the web page. Without ``--user`` it runs as the installer, who may
 create top-level units and act anywhere; events then record no actor.
+
+Chinese wording for the translator (zh_Hans catalogue), msgid → msgstr:
+
+    "Cannot read “%(file)s”: %(error)s"  → "无法读取“%(file)s”：%(error)s"
+    "There is no active account “%(username)s”."  → "没有有效账号“%(username)s”"
+    "Nothing was imported: %(count)s problems in “%(file)s”."  → "未导入任何内容：“%(file)s”中有%(count)s处问题"
+    "Dry run, nothing written: %(created)s to create, %(updated)s to update, %(unchanged)s unchanged."
+        → "试运行，未写入：将新建%(created)s条，更新%(updated)s条，%(unchanged)s条无变化"
+    "Created %(created)s, updated %(updated)s, unchanged %(unchanged)s."
+        → "新建%(created)s条，更新%(updated)s条，%(unchanged)s条无变化"
 """
 
 from __future__ import annotations
