@@ -2,13 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
 import pytest
 
+from core.testing.browser import browser, page, phone_page  # noqa: F401  (shared fixtures)
 from core.testing.factories import org_create, person_with_role
 from orgs.choices import OrgKind
 from orgs.models import Org, User
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM would refuse
+# to run there without this (pytest-django's live_server runs the app in another thread).
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """Cached calendar years and the like must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @dataclass

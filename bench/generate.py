@@ -104,10 +104,9 @@ def build_tree(rng: random.Random) -> list[list[Node]]:
     """The tree in memory, level by level. Codes sort like paths (children by code)."""
     from orgs.choices import OrgKind
 
-    # OrgKind has no province or city; "district" is the nearest (see docs/performance.md).
-    root = Node(path_step(1), "陕西省", "61", OrgKind.DISTRICT)
+    root = Node(path_step(1), "陕西省", "61", OrgKind.PROVINCE)
     levels: list[list[Node]] = [[root]]
-    cities = [root.add(name, f"61{i:02d}", OrgKind.DISTRICT) for i, name in enumerate(CITIES, 1)]
+    cities = [root.add(name, f"61{i:02d}", OrgKind.CITY) for i, name in enumerate(CITIES, 1)]
     levels.append(cities)
     districts = []
     for city, count in zip(cities, spread(rng, len(cities), 100, 6), strict=True):

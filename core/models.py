@@ -26,9 +26,10 @@ class OrgScopedQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> OrgScopedQuerySet:  # type: ignore[no-untyped-def]
         """Rows owned by an org in a subtree where ``user`` holds any role."""
+        from orgs.choices import READING_ROLES
         from orgs.models import grant_paths
 
-        return self.filter(subtree_q(grant_paths(user), field="org__path"))
+        return self.filter(subtree_q(grant_paths(user, READING_ROLES), field="org__path"))
 
     def within(self, org) -> OrgScopedQuerySet:  # type: ignore[no-untyped-def]
         """Rows owned by ``org`` or any org below it (the scope picked in the top bar)."""
@@ -114,6 +115,25 @@ class TrackedItem(OrgScopedModel):
         return Light.GREEN
 
 
+# Labels of the actions services record besides workflow transitions (whose labels come
+# from the item's workflow).
+ACTION_LABELS = {
+    "created": _("Created"),
+    "updated": _("Updated"),
+    "imported": _("Imported"),
+    "moved": _("Moved"),
+    "activated": _("Reactivated"),
+    "deactivated": _("Deactivated"),
+    "password_set": _("Password set"),
+    "head_set": _("Unit head named"),
+    "role_granted": _("Role granted"),
+    "role_revoked": _("Role revoked"),
+    "channel_added": _("Channel added"),
+    "channel_updated": _("Channel changed"),
+    "calendar_replaced": _("Calendar replaced"),
+}
+
+
 class Event(models.Model):
     """One change of one item: who, when, what action, from which status to which.
 
@@ -157,6 +177,32 @@ class Event(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.content_type_id}:{self.object_id}"
+
+    def _model(self) -> type[models.Model] | None:
+        return ContentType.objects.get_for_id(self.content_type_id).model_class()
+
+    @property
+    def action_label(self) -> str:
+        workflow = getattr(self._model(), "workflow", None)
+        if workflow is not None and self.action in workflow.transitions:
+            return str(workflow.transitions[self.action].label)
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+    def _status_label(self, value: str) -> str:
+        model = self._model()
+        try:
+            choices = dict(model._meta.get_field("status").choices or ())  # type: ignore[union-attr]
+        except Exception:
+            choices = {}
+        return str(choices.get(value, value))
+
+    @property
+    def from_label(self) -> str:
+        return self._status_label(self.from_status) if self.from_status else ""
+
+    @property
+    def to_label(self) -> str:
+        return self._status_label(self.to_status) if self.to_status else ""
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from core import calendar
 from core.errors import Conflict, DomainError, PermissionDenied
-from core.models import Attachment, CalendarDay, CalendarYear, Event, Notification
+from core.models import Attachment, CalendarDay, CalendarDayKind, CalendarYear, Event, Notification
 from core.workflow import TransitionRequest
 
 # Content sniffing: the first bytes of each accepted type. The file's name is never
@@ -211,6 +211,7 @@ def item_transition(
             transaction.on_commit(
                 lambda: notification_send(recipient_ids=recipients, title=title, body=comment, url=url)
             )
+    item.status = current.status
     return current
 
 
@@ -256,3 +257,58 @@ def calendar_year_replace(
     )
     transaction.on_commit(lambda: calendar.forget_year(year))
     return calendar_year
+
+
+def calendar_import(*, year: int, data: bytes, filename: str, acting_user: Any) -> CalendarYear:
+    """Replace the official calendar of ``year`` from a spreadsheet (日期, 类型, 名称).
+
+    类型 is 放假/休息/节假日 for a holiday and 上班/调休上班/补班 for an adjusted working day.
+    Every bad cell is named; nothing changes unless the whole file is right.
+    """
+    from core import spreadsheets
+
+    columns = [
+        spreadsheets.Column("date", "日期", ("date",)),
+        spreadsheets.Column("kind", "类型", ("kind", "安排")),
+        spreadsheets.Column("name", "名称", ("name", "节日"), required=False),
+    ]
+    kinds = {
+        **dict.fromkeys(("放假", "休息", "节假日", "假日", "holiday"), CalendarDayKind.HOLIDAY),
+        **dict.fromkeys(("上班", "调休上班", "补班", "调休", "workday"), CalendarDayKind.WORKDAY),
+    }
+    workbook = spreadsheets.read_workbook(data=data, filename=filename)
+    header = spreadsheets.find_table(workbook, columns)
+    problems = header.missing_problems()
+    days: list[tuple[Any, str, str]] = []
+    seen: set[Any] = set()
+    for row in [] if problems else header.data_rows():
+        day = spreadsheets.cell_date(header.value(row, "date"))
+        kind = kinds.get(header.text(row, "kind").lower())
+        if day is None:
+            problems.append(
+                spreadsheets.ImportProblem(
+                    location=header.location(row, "date"), message=_("This is not a date: write it as 2027-01-01.")
+                )
+            )
+        elif day.year != year or day in seen:
+            message = _("%(date)s is not in %(year)s.") if day.year != year else _("%(date)s appears twice.")
+            problems.append(
+                spreadsheets.ImportProblem(
+                    location=header.location(row, "date"), message=message % {"date": day.isoformat(), "year": year}
+                )
+            )
+        if kind is None:
+            problems.append(
+                spreadsheets.ImportProblem(
+                    location=header.location(row, "kind"),
+                    message=_("Write 放假 for a holiday or 上班 for an adjusted working day."),
+                )
+            )
+        if day is not None and kind is not None:
+            seen.add(day)
+            days.append((day, kind, header.text(row, "name")[:50]))
+    if problems:
+        raise DomainError("；".join(str(problem) for problem in problems[:20]), field="file")
+    if not days:
+        raise DomainError(_("The file lists no days."), field="file")
+    return calendar_year_replace(year=year, days=days, source=CalendarYear.Source.IMPORT, acting_user=acting_user)

@@ -366,6 +366,34 @@ def cell_digits(value: Any) -> str:
     return re.sub(r"^(\d+)\.0+$", r"\1", text)
 
 
+_DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_DIGITS = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+# Excel counts days from 1899-12-30 (its 1900 leap-year bug folded in).
+_EXCEL_EPOCH = datetime.date(1899, 12, 30)
+
+
+def cell_date(value: Any) -> datetime.date | None:
+    """A date as offices write it: a date cell, an Excel serial number, or the text
+    2023-10-15, 2023/10/15, 2023.10.15, 2023年10月15日 or 20231015. ``None`` if the cell
+    holds none of these (an empty cell included: the caller decides what empty means)."""
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if 1 <= value < 2958466:  # Excel's serials run to 9999-12-31
+            return _EXCEL_EPOCH + datetime.timedelta(days=int(value))
+        return None
+    text = cell_text(value, simplify=False)
+    match = _DATE_TEXT.match(text) or _DATE_DIGITS.match(text)
+    if not match:
+        return None
+    try:
+        return datetime.date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        return None
+
+
 YES_WORDS = frozenset({"是", "有", "y", "yes", "true", "t", "1", "√", "✓", "✔"})
 NO_WORDS = frozenset({"否", "无", "不是", "n", "no", "false", "f", "0", "×", "✗", "x"})
 

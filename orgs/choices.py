@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OrgKind(models.TextChoices):
+    PROVINCE = "province", _("Province")
+    CITY = "city", _("City")
     DISTRICT = "district", _("District / development zone")
     DEPARTMENT = "department", _("Department")
     STREET = "street", _("Street / town")

@@ -20,10 +20,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from core.demo import DEMO_PASSWORD, DEMO_ROOT_CODE, DemoAccountSpec, DemoContext, words
-from core.services import event_record
 from orgs.choices import MemberCategory, OrgKind, Role
 from orgs.models import Org, User
-from orgs.services import org_create, person_create, role_grant
+from orgs.services import org_create, org_set_head, person_create, role_grant
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -322,17 +321,8 @@ def _grant(context: DemoContext, person: User, org: Org, role: str) -> None:
 
 
 def _set_head(context: DemoContext, org: Org, person: User) -> None:
-    """Record ``person`` as the head (一把手) of ``org``.
-
-    FIXME: orgs.services has no service that sets ``Org.head`` (``org_update`` only takes
-    name, short name and kind), so the demo saves the field itself and writes the event a
-    service would. Replace with ``org_set_head`` once orgs.services offers it.
-    """
-    org.head = person
-    org.save(update_fields=["head", "updated_at"])
-    event_record(
-        item=org, actor=context.installer, action="head_set", org=org, changes={"head": [None, person.username]}
-    )
+    """Record ``person`` as the head (一把手) of ``org``."""
+    org_set_head(org=org, head=person, acting_user=context.installer)
 
 
 def _load_county_leaders(context: DemoContext) -> None:

@@ -6,6 +6,7 @@ import django_filters
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import FilterForm
 from core.scoping import subtree_q
 from orgs.choices import MemberCategory, OrgKind
 from orgs.models import Org, User
@@ -19,6 +20,7 @@ class OrgFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = Org
+        form = FilterForm
         fields = ["q", "kind", "within", "is_active"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -37,6 +39,7 @@ class PersonFilterSet(django_filters.FilterSet):
 
     class Meta:
         model = User
+        form = FilterForm
         fields = ["q", "org", "is_party_member", "member_category"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -138,6 +138,8 @@ PEOPLE_COLUMNS: tuple[Column, ...] = (
 # words, the stored values, the English labels and, once the catalogue has them, the
 # Chinese labels too.
 ORG_KIND_WORDS: dict[str, tuple[str, ...]] = {
+    OrgKind.PROVINCE: ("省", "省级", "自治区", "直辖市"),
+    OrgKind.CITY: ("市", "地级市", "市州", "地市"),
     OrgKind.DISTRICT: ("区县", "区", "县", "县区", "开发区", "高新区", "区县/开发区"),
     OrgKind.DEPARTMENT: ("部门", "委办局", "局"),
     OrgKind.STREET: ("街道", "镇", "乡", "乡镇", "街镇", "街道/镇"),

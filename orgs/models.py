@@ -48,7 +48,9 @@ class OrgQuerySet(MP_NodeQuerySet):
 
 
 class OrgManager(MP_NodeManager.from_queryset(OrgQuerySet)):  # type: ignore[misc]
-    pass
+    def get_queryset(self) -> OrgQuerySet:
+        """treebeard's manager hard-codes its queryset class; ours adds ``visible_to``."""
+        return OrgQuerySet(self.model, using=self._db).order_by("path")
 
 
 class Org(MP_Node):
@@ -80,8 +82,9 @@ class Org(MP_Node):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # No node_order_by: a new child goes after its siblings, so adding an org never
+    # rewrites the paths of existing subtrees. Pages sort by code or name instead.
     steplen = PATH_STEP
-    node_order_by = ["code"]
 
     objects = OrgManager()
 
@@ -113,8 +116,13 @@ class Org(MP_Node):
 
 class UserQuerySet(models.QuerySet):
     def visible_to(self, user) -> UserQuerySet:  # type: ignore[no-untyped-def]
-        """People whose home org lies in a subtree where the user holds a role."""
-        return self.filter(subtree_q(grant_paths(user), field="home_org__path"))
+        """People whose home org lies in a subtree where the user holds a reading role.
+
+        Party members (the ``member`` role) do not read other people's records.
+        """
+        from orgs.choices import READING_ROLES
+
+        return self.filter(subtree_q(grant_paths(user, READING_ROLES), field="home_org__path"))
 
 
 class PersonManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
@@ -152,7 +160,9 @@ class User(AbstractUser):
                 violation_error_message=_("Only party members have a member category."),
             ),
         ]
-        indexes = [models.Index(fields=["home_org", "member_category"])]
+        # Covers the per-scope counts of people, members and categories (home page,
+        # statistics) without reading the table rows (bench: 138 ms → 40 ms at root).
+        indexes = [models.Index(fields=["home_org", "is_party_member", "member_category"])]
 
     def __str__(self) -> str:
         return self.real_name or self.username

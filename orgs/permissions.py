@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from core.scoping import PATH_STEP
 from orgs.choices import Role
 from orgs.models import Org, grant_paths
 
@@ -16,8 +17,8 @@ def holds_role_over(user, org: Org, roles: Iterable[str], *, above: bool = False
     """True if ``user`` holds one of ``roles`` at ``org`` or an ancestor of it.
 
     With ``above`` the grant must sit strictly above ``org`` (the level above approves),
-    except that the campaign office's supervisors also act on items of their own org,
-    since nothing sits above the top of the tree.
+    except that supervisors held at the top of the tree (the campaign office) also act on
+    the top org's own items, since nothing sits above it.
     """
     if user is None or not user.is_authenticated:
         return False
@@ -29,7 +30,7 @@ def holds_role_over(user, org: Org, roles: Iterable[str], *, above: bool = False
             continue
         if not above or len(path) < len(org.path):
             return True
-        if Role.SUPERVISOR in roles and path in grant_paths(user, [Role.SUPERVISOR]):
+        if Role.SUPERVISOR in roles and len(path) == PATH_STEP and path in grant_paths(user, [Role.SUPERVISOR]):
             return True
     return False
 

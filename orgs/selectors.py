@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core.scoping import minimal_prefixes, subtree_q
-from orgs.choices import MemberCategory
+from orgs.choices import MemberCategory, OrgKind
 from orgs.models import Org, RoleGrant, User, grant_paths
 
 
@@ -15,7 +15,7 @@ def scope_choices(user: Any) -> list[Org]:
     """The top orgs of the user's grants, for the scope picker (one query)."""
     prefixes = minimal_prefixes(grant_paths(user))
     if prefixes == [""]:
-        return list(Org.get_root_nodes())
+        return list(Org.objects.get_root_nodes())
     return list(Org.objects.filter(path__in=prefixes).order_by("path"))
 
 
@@ -38,7 +38,7 @@ def org_top_nodes(*, user: Any, scope: Org | None = None) -> QuerySet[Org]:
         return Org.objects.filter(pk=scope.pk)
     prefixes = minimal_prefixes(grant_paths(user))
     if prefixes == [""]:
-        return Org.get_root_nodes()
+        return Org.objects.get_root_nodes()
     return Org.objects.filter(path__in=prefixes).order_by("path")
 
 
@@ -67,7 +67,7 @@ def scope_summary(*, user: Any, scope: Org | None = None) -> dict[str, Any]:
     )
     return {
         "orgs": org_counts,
-        "orgs_by_kind": by_kind,
+        "orgs_by_kind": [(OrgKind(kind).label, count) for kind, count in sorted(by_kind.items())],
         "people": people_counts,
         "members_by_category": [(label, people_counts[f"category_{value}"]) for value, label in MemberCategory.choices],
     }

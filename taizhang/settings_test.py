@@ -6,7 +6,7 @@ uses it. Static files are served by the plain storage so no ``collectstatic`` is
 """
 
 from taizhang.settings import *  # noqa: F403
-from taizhang.settings import INSTALLED_APPS, STORAGES
+from taizhang.settings import DATABASES, INSTALLED_APPS, STORAGES, VAR_DIR
 
 INSTALLED_APPS = [*INSTALLED_APPS, "core.tests.workflow_app"]
 STORAGES = {
@@ -16,3 +16,9 @@ STORAGES = {
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {"huey_class": "huey.MemoryHuey", "immediate": True, "name": "taizhang-test"}
+
+# A file, not memory, for SQLite test databases: concurrency tests open a second
+# connection, which an in-memory database shared between threads refuses ("table is
+# locked"). pytest-xdist gives each worker its own file.
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}

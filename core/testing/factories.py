@@ -22,8 +22,8 @@ def org_create(
     n = next(_codes)
     fields = {"name": name or f"单位{n}", "code": code or f"T{n:05d}", "kind": kind}
     if parent is None:
-        return Org.add_root(**fields)
-    return Org.objects.get(pk=parent.pk).add_child(**fields)
+        return Org.objects.add_root(fields)
+    return Org.objects.add_child(Org.objects.get(pk=parent.pk), fields)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

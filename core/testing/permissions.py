@@ -20,7 +20,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-import pytest
 from django.db import models
 from django.test import Client
 
@@ -66,7 +65,7 @@ def scope_case(*, role: str = Role.CLERK, org: Org | None = None) -> ScopeCase:
         parent = org_create(parent=root, kind=OrgKind.STREET)
         org = org_create(parent=parent, kind=OrgKind.COMMUNITY)
     else:
-        found = org.get_parent()
+        found = Org.objects.get_parent(org)
         if found is None:
             raise ValueError("scope_case needs an org with a parent")
         parent = found
@@ -224,23 +223,3 @@ class ScopedQuerysetTests:
         case = scope_case(role=self.role)
         self.make_item(case.org)
         assert not keys_of(self.read(case.without_grant))
-
-
-def _org_manager_lacks_scoping() -> bool:
-    from orgs.models import OrgQuerySet
-
-    return not isinstance(Org.objects.all(), OrgQuerySet)
-
-
-# BUG (orgs/models.py): treebeard's ``MP_NodeManager.get_queryset`` builds a plain
-# ``MP_NodeQuerySet``, so ``OrgManager(MP_NodeManager.from_queryset(OrgQuerySet))`` proxies
-# ``visible_to`` to a queryset that lacks it and ``Org.objects.visible_to`` raises
-# AttributeError. Fix: give ``OrgManager`` ``def get_queryset(self): return
-# OrgQuerySet(self.model, using=self._db).order_by("path")``. The mark switches itself
-# off once the manager returns an ``OrgQuerySet``; then delete it and its uses.
-xfail_org_manager_bug = pytest.mark.xfail(
-    _org_manager_lacks_scoping(),
-    reason="BUG: Org.objects returns treebeard's MP_NodeQuerySet, which has no visible_to",
-    raises=AttributeError,
-    strict=True,
-)

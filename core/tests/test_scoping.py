@@ -7,7 +7,7 @@ from django.db.models import Q
 
 from core.scoping import PATH_UPPER, ancestor_paths, minimal_prefixes, subtree_q
 from core.testing.factories import UserFactory, org_create, person_with_role
-from core.testing.permissions import ScopedQuerysetTests, assert_queryset_scoped, xfail_org_manager_bug
+from core.testing.permissions import ScopedQuerysetTests, assert_queryset_scoped
 from core.testing.queries import assert_num_queries
 from core.tests.workflow_app.models import Ticket
 from orgs.choices import OrgKind
@@ -86,7 +86,6 @@ class TestVisibleToQuery:
         sql = _single_query_sql(User.objects.visible_to, people.clerk_a, "User.objects.visible_to")
         _assert_ranges_over(sql, '"orgs_org"."path"')
 
-    @xfail_org_manager_bug
     def test_orgs_are_one_query_ranging_over_the_path(self, tree, people):
         sql = _single_query_sql(Org.objects.visible_to, people.clerk_a, "Org.objects.visible_to")
         _assert_ranges_over(sql, '"orgs_org"."path"')
@@ -110,7 +109,6 @@ class TestVisibleToQuery:
         assert Ticket.objects.visible_to(root).count() == 1
         assert '"path" >=' not in _single_query_sql(User.objects.visible_to, root, "superuser")
 
-    @xfail_org_manager_bug
     def test_superuser_sees_all_orgs(self, tree, people):
         root = UserFactory(username="root", is_superuser=True)
         assert Org.objects.visible_to(root).count() == Org.objects.count() == 6
@@ -125,7 +123,6 @@ class TestVisibleToQuery:
         names = set(User.objects.visible_to(user).values_list("username", flat=True))
         assert names == {"clerk_a", "member_a", "two_hats"}
 
-    @xfail_org_manager_bug
     def test_grants_at_two_siblings_see_both_subtrees_of_orgs(self, tree, people):
         user = person_with_role("clerk", tree.community_a, username="two_hats")
         user.grants.create(org=tree.department, role="clerk")
@@ -191,7 +188,6 @@ class TestUpperBound:
         names = set(User.objects.visible_to(user).exclude(pk=user.pk).values_list("username", flat=True))
         assert names == {f"p_{code}" for code in expected}
 
-    @xfail_org_manager_bug
     @pytest.mark.parametrize(("granted", "expected"), CASES)
     def test_orgs_subtree_ends_exactly_where_it_should(self, edge_tree, granted, expected):
         user = person_with_role("clerk", edge_tree[granted], username=f"u_{granted}")
@@ -234,11 +230,6 @@ def test_within_narrows_to_one_subtree(tree, people):
     assert titles == {"A"}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: OrgScopedQuerySet.visible_to reads grants of every role; READING_ROLES (orgs/choices.py) says "
-    "members only see their own part, so a member held at a community must not read all its items",
-)
 def test_a_member_does_not_read_every_item_of_its_community(tree, people):
     member = person_with_role("member", tree.community_a, username="member_at_a")
     Ticket.objects.create(org=tree.community_a, title="A", status="open")

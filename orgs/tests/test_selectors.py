@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core.testing.factories import UserFactory, person_with_role
-from core.testing.permissions import assert_queryset_scoped, xfail_org_manager_bug
+from core.testing.permissions import assert_queryset_scoped
 from orgs.choices import MemberCategory, OrgKind, Role
 from orgs.models import Org, User
 from orgs.selectors import grants_of, org_children, org_top_nodes, orgs_visible, people_visible, scope_choices
@@ -42,7 +42,6 @@ def test_people_each_role_sees_at_each_level(tree, people, role, level):
     assert set(people_visible(user=user).values_list("username", flat=True)) == expected
 
 
-@xfail_org_manager_bug
 @pytest.mark.parametrize("level", SUBTREE)
 @pytest.mark.parametrize("role", Role.values)
 def test_orgs_each_role_sees_at_each_level(tree, role, level):
@@ -51,11 +50,6 @@ def test_orgs_each_role_sees_at_each_level(tree, role, level):
     assert set(orgs_visible(user=user).values_list("code", flat=True)) == expected
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: visible_to reads grants of every role; READING_ROLES (orgs/choices.py) says members only see "
-    "their own part, so a member held at a community must not list its people (with their mobiles)",
-)
 def test_a_member_does_not_read_the_people_of_its_community(tree, people):
     member = _holder(tree, Role.MEMBER, "community_a")
     assert "clerk_a" not in set(people_visible(user=member).values_list("username", flat=True))
@@ -68,7 +62,6 @@ def test_people_are_scoped_by_the_shared_contract(db):
     )
 
 
-@xfail_org_manager_bug
 def test_orgs_are_scoped_by_the_shared_contract(db):
     assert_queryset_scoped(lambda user: orgs_visible(user=user), make_item=lambda org: org)
 
@@ -85,7 +78,6 @@ class TestScopeNarrowing:
         seen = people_visible(user=people.clerk_a, scope=tree.street)
         assert set(seen.values_list("username", flat=True)) == {"clerk_a", "member_a"}
 
-    @xfail_org_manager_bug
     def test_orgs_narrowed_to_a_community(self, tree, people):
         codes = set(orgs_visible(user=people.leader, scope=tree.community_a).values_list("code", flat=True))
         assert codes == {tree.community_a.code, tree.grid_a.code}
@@ -116,7 +108,6 @@ class TestTopNodesAndChoices:
         assert list(org_top_nodes(user=people.leader)) == [tree.street]
         assert list(org_top_nodes(user=people.leader, scope=tree.community_b)) == [tree.community_b]
 
-    @xfail_org_manager_bug
     def test_children_are_one_level_down_and_visible(self, tree, people):
         children = list(org_children(user=people.leader, org=tree.street))
         assert children == sorted([tree.community_a, tree.community_b], key=lambda org: org.path)
@@ -136,7 +127,6 @@ def _kind_counts(summary: dict) -> dict[str, int]:
     return {labels.get(str(key), str(key)): count for key, count in dict(summary["orgs_by_kind"]).items()}
 
 
-@xfail_org_manager_bug
 class TestScopeSummary:
     @pytest.fixture
     def residents(self, tree, people):

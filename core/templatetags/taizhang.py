@@ -1,0 +1,103 @@
+"""Numbers, dates and lights as offices write them."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django import template
+from django.template.defaultfilters import date as date_filter
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from core.models import Light
+
+register = template.Library()
+
+
+def _is_chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+@register.filter
+def cn_date(value: datetime.date | datetime.datetime | None) -> str:
+    """2026年11月23日 in Chinese, 23 Nov 2026 in English; empty for no date."""
+    if not value:
+        return ""
+    return date_filter(value, "Y年n月j日" if _is_chinese() else "j M Y")
+
+
+@register.filter
+def cn_datetime(value: datetime.datetime | None) -> str:
+    if not value:
+        return ""
+    return date_filter(value, "Y年n月j日 H:i" if _is_chinese() else "j M Y H:i")
+
+
+@register.filter
+def cn_number(value: int | float | Decimal | None, digits: int = 1) -> str:
+    """1.2万 and 220亿 in Chinese (from ten thousand up), 12,000 in English."""
+    if value is None or value == "":
+        return ""
+    number = float(value)
+    if not _is_chinese():
+        return f"{number:,.0f}" if number == int(number) else f"{number:,.{digits}f}"
+    for unit, size in (("亿", 1e8), ("万", 1e4)):
+        if abs(number) >= size:
+            scaled = round(number / size, digits)
+            text = f"{scaled:.{digits}f}".rstrip("0").rstrip(".")
+            return f"{text}{unit}"
+    return f"{number:.0f}" if number == int(number) else f"{number:.{digits}f}"
+
+
+@register.filter
+def percent(value: float | Decimal | None, digits: int = 0) -> str:
+    """A ratio (0.97) as 97%."""
+    if value is None:
+        return "—"
+    return f"{float(value) * 100:.{digits}f}%"
+
+
+@register.simple_tag
+def light_badge(light: str) -> str:
+    """The three-colour light as a small badge with its meaning for screen readers."""
+    classes = {
+        Light.GREEN: "text-bg-success",
+        Light.YELLOW: "text-bg-warning",
+        Light.RED: "text-bg-danger",
+        Light.GREY: "text-bg-secondary",
+    }
+    label = Light(light).label if light in Light.values else _("Unknown")
+    return format_html('<span class="badge rounded-pill {}" title="{}">●</span>', classes.get(light, ""), label)
+
+
+@register.filter
+def mask_name(value: str | None) -> str:
+    """张** : the surname stays, the rest is hidden (public pages)."""
+    if not value:
+        return ""
+    return value[0] + "*" * max(len(value) - 1, 1)
+
+
+@register.filter
+def mask_phone(value: str | None) -> str:
+    """138****1234."""
+    if not value:
+        return ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+@register.simple_tag(takes_context=True)
+def query_with(context: template.Context, **changes: object) -> str:
+    """The current query string with some parameters replaced (pagination, sorting)."""
+    query = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value is None or value == "":
+            query.pop(key, None)
+        else:
+            query[key] = value
+    encoded = query.urlencode()
+    return f"?{encoded}" if encoded else "?"
