@@ -22,3 +22,4 @@ HUEY = {"huey_class": "huey.MemoryHuey", "immediate": True, "name": "taizhang-te
 # locked"). pytest-xdist gives each worker its own file.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+(VAR_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns when STATIC_ROOT is missing
