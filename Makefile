@@ -53,10 +53,11 @@ format: install-test
 worker: install
 	$(PY) manage.py run_huey
 
-# Regenerate the translation catalogues (needs GNU gettext) after changing strings
-messages: install
-	$(PY) manage.py makemessages -l zh_Hans -l en --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*'
-	$(PY) manage.py compilemessages --ignore '.venv/*'
+# Regenerate the Chinese catalogue (needs GNU gettext) after changing strings; then fill
+# the new msgstr entries in locale/zh_Hans/LC_MESSAGES/django.po and run it again.
+messages:
+	$(PY) manage.py makemessages -l zh_Hans --ignore '.venv/*' --ignore 'var/*' --ignore 'bench/*' --ignore '*/tests/*'
+	$(PY) manage.py compilemessages -l zh_Hans --ignore '.venv/*'
 
 clean:
 	rm -rf $(VENV) var

@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -57,10 +59,13 @@ def campaign_create(
         status=CampaignStatus.PLANNED,
     )
     if with_default_channels:
-        Channel.objects.bulk_create(
-            Channel(campaign=campaign, code=code, name=str(label), order=index)
-            for index, (code, label) in enumerate(DEFAULT_CHANNELS, start=1)
-        )
+        # Channel names are data: stored in the office's language, whatever the language
+        # of the page that opened the campaign.
+        with translation.override(settings.LANGUAGE_CODE):
+            Channel.objects.bulk_create(
+                Channel(campaign=campaign, code=code, name=str(label), order=index)
+                for index, (code, label) in enumerate(DEFAULT_CHANNELS, start=1)
+            )
     event_record(
         item=campaign,
         actor=acting_user,

@@ -51,7 +51,7 @@ def campaign_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def campaign_create(request: HttpRequest) -> HttpResponse:
-    form = CampaignForm(request.POST or None)
+    form = CampaignForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             campaign = services.campaign_create(acting_user=request.user, **form.cleaned_data)
@@ -73,7 +73,7 @@ def campaign_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "end_date": campaign.end_date,
         "description": campaign.description,
     }
-    form = CampaignEditForm(request.POST or None, initial=initial)
+    form = CampaignEditForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             services.campaign_update(campaign=campaign, acting_user=request.user, **form.cleaned_data)
@@ -108,7 +108,10 @@ def campaign_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             services.channel_add(campaign=campaign, name=form.cleaned_data["name"], acting_user=request.user)
             messages.success(request, _("The channel was added."))
         elif action == "channel_toggle":
-            channel = get_object_or_404(campaign.channels, pk=request.POST.get("channel"))
+            channel_id = request.POST.get("channel", "")
+            if not channel_id.isdigit():
+                raise Http404
+            channel = get_object_or_404(campaign.channels, pk=channel_id)
             services.channel_update(channel=channel, is_active=not channel.is_active, acting_user=request.user)
             messages.success(request, _("Saved."))
         else:

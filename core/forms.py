@@ -2,8 +2,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """A browser date picker: ``<input type=date>`` only accepts ISO dates as its value,
+    whatever the page's language would format them as."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):  # type: ignore[no-untyped-def]
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
 class WorkingDayForm(forms.Form):
-    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
+    start = forms.DateField(label=_("From"), widget=DateInput(attrs={"class": "form-control"}))
     days = forms.IntegerField(
         label=_("Working days"), min_value=0, max_value=366, widget=forms.NumberInput(attrs={"class": "form-control"})
     )

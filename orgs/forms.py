@@ -11,16 +11,31 @@ from orgs.models import Org
 
 
 class OrgCodeField(forms.CharField):
-    """An org picked by its code (a select of 50,000 orgs would not do)."""
+    """An org picked by its code (a select of 50,000 orgs would not do), among the orgs
+    the form's user sees: a code outside the scope reads exactly like one that does not
+    exist, so the field tells nobody what lies beyond their reach."""
+
+    queryset = Org.objects.none()
 
     def to_python(self, value):  # type: ignore[no-untyped-def]
         code = super().to_python(value).strip()
         if not code:
             return None
-        org = Org.objects.filter(code=code).first()
+        org = self.queryset.filter(code=code).first()
         if org is None:
             raise forms.ValidationError(_("No org has the code “%(code)s”."), params={"code": code})
         return org
+
+
+class ScopedOrgFieldsMixin:
+    """Forms take the acting ``user``; their org-code fields accept only visible orgs."""
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        visible = Org.objects.visible_to(user)
+        for field in self.fields.values():  # type: ignore[attr-defined]
+            if isinstance(field, OrgCodeField):
+                field.queryset = visible
 
 
 class OrgForm(BootstrapFormMixin, forms.Form):
@@ -36,11 +51,11 @@ class OrgEditForm(BootstrapFormMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=OrgKind.choices)
 
 
-class OrgMoveForm(BootstrapFormMixin, forms.Form):
+class OrgMoveForm(ScopedOrgFieldsMixin, BootstrapFormMixin, forms.Form):
     parent = OrgCodeField(label=_("New parent org (code)"))
 
 
-class PersonForm(BootstrapFormMixin, forms.Form):
+class PersonForm(ScopedOrgFieldsMixin, BootstrapFormMixin, forms.Form):
     username = forms.CharField(label=_("User name"), max_length=150)
     real_name = forms.CharField(label=_("Name"), max_length=50)
     home_org = OrgCodeField(label=_("Home org (code)"))
@@ -70,7 +85,7 @@ class PasswordSetForm(BootstrapFormMixin, forms.Form):
     password = forms.CharField(label=_("New password"), min_length=8, widget=forms.PasswordInput)
 
 
-class GrantForm(BootstrapFormMixin, forms.Form):
+class GrantForm(ScopedOrgFieldsMixin, BootstrapFormMixin, forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     org = OrgCodeField(label=_("At org (code)"))
 

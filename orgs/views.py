@@ -61,8 +61,10 @@ def _xlsx_response(content: bytes, stem: str) -> HttpResponse:
 @require_POST
 def scope_set(request: HttpRequest) -> HttpResponse:
     """Pick the subtree pages look at; only orgs the user reaches are accepted."""
-    org_id = request.POST.get("org")
+    org_id = request.POST.get("org", "")
     if org_id:
+        if not org_id.isdigit():
+            raise Http404
         org = orgs_visible(user=request.user).filter(pk=org_id).first()
         if org is None:
             raise Http404
@@ -109,7 +111,7 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
         "edit_form": OrgEditForm(initial={"name": org.name, "short_name": org.short_name, "kind": org.kind})
         if can_manage
         else None,
-        "move_form": OrgMoveForm(prefix="move") if can_manage else None,
+        "move_form": OrgMoveForm(prefix="move", user=request.user) if can_manage else None,
     }
     return render(request, "orgs/org_detail.html", context)
 
@@ -134,7 +136,7 @@ def org_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
             services.org_update(org=org, acting_user=request.user, **form.cleaned_data)
             messages.success(request, _("Saved."))
         elif action == "move":
-            form = OrgMoveForm(request.POST, prefix="move")
+            form = OrgMoveForm(request.POST, prefix="move", user=request.user)
             if not form.is_valid():
                 raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
             services.org_move(org=org, new_parent=form.cleaned_data["parent"], acting_user=request.user)
@@ -187,7 +189,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "events": item_events(person).order_by("-created_at")[:30],
         "can_edit": can_edit,
         "can_manage": can_manage,
-        "grant_form": GrantForm(initial={"org": home.code if home else ""}) if can_manage else None,
+        "grant_form": GrantForm(initial={"org": home.code if home else ""}, user=request.user) if can_manage else None,
         "password_form": PasswordSetForm() if can_manage else None,
     }
     return render(request, "orgs/person_detail.html", context)
@@ -195,7 +197,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def person_create(request: HttpRequest) -> HttpResponse:
-    form = PersonForm(request.POST or None, initial={"home_org": request.GET.get("org", "")})
+    form = PersonForm(request.POST or None, initial={"home_org": request.GET.get("org", "")}, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
             person = services.person_create(acting_user=request.user, **form.cleaned_data)
@@ -219,7 +221,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "is_party_member": person.is_party_member,
         "member_category": person.member_category,
     }
-    form = PersonEditForm(request.POST or None, initial=initial)
+    form = PersonEditForm(request.POST or None, initial=initial, user=request.user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         home_org = data.pop("home_org")
@@ -248,13 +250,16 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             )
             messages.success(request, _("The password was set."))
         elif action == "grant":
-            form = GrantForm(request.POST)
+            form = GrantForm(request.POST, user=request.user)
             if not form.is_valid():
                 raise DomainError(" ".join(e for errors in form.errors.values() for e in errors))
             services.role_grant(user=person, acting_user=request.user, **form.cleaned_data)
             messages.success(request, _("The role was granted."))
         elif action == "revoke":
-            grant = get_object_or_404(RoleGrant, pk=request.POST.get("grant"), user=person)
+            grant_id = request.POST.get("grant", "")
+            if not grant_id.isdigit():
+                raise Http404
+            grant = get_object_or_404(RoleGrant, pk=grant_id, user=person)
             services.role_revoke(grant=grant, acting_user=request.user)
             messages.success(request, _("The role was revoked."))
         else:

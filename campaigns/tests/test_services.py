@@ -209,9 +209,11 @@ class TestChannels:
     def test_take_out_of_use_and_rename(self, campaign, people):
         hotline = campaign.channels.get(code="hotline")
         before = Event.objects.count()
-        services.channel_update(channel=hotline, name="12345热线", is_active=False, acting_user=people.supervisor)
+        services.channel_update(
+            channel=hotline, name="12345政务服务便民热线", is_active=False, acting_user=people.supervisor
+        )
         stored = Channel.objects.get(pk=hotline.pk)
-        assert (stored.name, stored.is_active) == ("12345热线", False)
+        assert (stored.name, stored.is_active) == ("12345政务服务便民热线", False)
         assert Event.objects.count() == before + 1
         assert set(item_events(campaign).last().changes) == {"name", "is_active"}
 

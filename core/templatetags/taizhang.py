@@ -85,9 +85,11 @@ def mask_phone(value: str | None) -> str:
     """138****1234."""
     if not value:
         return ""
-    if len(value) < 7:
-        return "*" * len(value)
-    return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) >= 11:
+        return value[:3] + "*" * (len(value) - 7) + value[-4:]
+    if len(value) > 4:
+        return "*" * (len(value) - 4) + value[-4:]
+    return "*" * len(value)
 
 
 @register.simple_tag(takes_context=True)
@@ -101,3 +103,11 @@ def query_with(context: template.Context, **changes: object) -> str:
             query[key] = value
     encoded = query.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def get_item(mapping: dict | None, key: object) -> object:
+    """``mapping[key]`` in a template, or nothing."""
+    if not mapping:
+        return None
+    return mapping.get(key)
