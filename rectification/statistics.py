@@ -1,0 +1,279 @@
+"""Figures of the ledger (一台账两清单): problems, measures, special drives, inspections.
+
+Registered in the statistics registry at import; ``RectificationConfig.ready()`` imports
+this module. Every figure is an aggregate in the database, a fixed number of queries
+whatever the number of rows (eight), each narrowed to the scope's org subtree.
+
+"As of" a date: items created later are left out, and an item closed later counts as
+open (being rectified) on that date. Statuses in between (closure requested) are not
+kept with dates, so a past date shows an open item's status of today.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Count, F, Q, QuerySet
+from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.lookups import GreaterThan, LessThan
+
+from core.statistics import StatsScope, register, share
+from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
+from rectification.models import (
+    Inspection,
+    InspectionFinding,
+    Measure,
+    Problem,
+    SpecialRectification,
+)
+
+NOT_FIXED_KINDS = [kind for kind in ClosureKind.values if kind != ClosureKind.RECTIFIED]
+
+
+def _closed_by(moment: Any) -> Q:
+    """Closed before ``moment``. A closed item without a closing time counts as closed."""
+    return Q(status=ItemStatus.CLOSED) & (Q(closed_at__isnull=True) | Q(closed_at__lt=moment))
+
+
+def _open_at(moment: Any) -> Q:
+    """Created before ``moment`` and not closed by then."""
+    return Q(created_at__lt=moment) & (~Q(status=ItemStatus.CLOSED) | Q(closed_at__gte=moment))
+
+
+def _item_counts(items: QuerySet, *, scope: StatsScope, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The counts problems and measures share, in one aggregate query.
+
+    ``items`` is already narrowed to the scope and to rows created by ``as_of``.
+    """
+    as_of, end = scope.as_of, scope.as_of_end
+    closed = _closed_by(end)
+    still_open = ~Q(status=ItemStatus.CLOSED) | Q(closed_at__gte=end)  # status is never null
+    rectified = closed & Q(closure_kind=ClosureKind.RECTIFIED)
+    start_at, end_at = scope.period_start_at, scope.period_end_at
+    # The deadline first set: an extension moves ``deadline`` and keeps this one.
+    first_deadline = Coalesce("original_deadline", "deadline")
+    closed_on = TruncDate("closed_at")  # the local date, in the installation's time zone
+    counts = items.aggregate(
+        total=Count("pk"),
+        # Closed after ``as_of``: it was still being rectified then, as far as we know.
+        status_rectifying=Count(
+            "pk", filter=Q(status=ItemStatus.RECTIFYING) | Q(status=ItemStatus.CLOSED, closed_at__gte=end)
+        ),
+        status_closure_requested=Count("pk", filter=Q(status=ItemStatus.CLOSURE_REQUESTED)),
+        status_closed=Count("pk", filter=closed),
+        closed=Count("pk", filter=closed),
+        rectified=Count("pk", filter=rectified),
+        closed_without_fix=Count("pk", filter=closed & ~Q(closure_kind=ClosureKind.RECTIFIED)),
+        **{f"kind_{kind}": Count("pk", filter=closed & Q(closure_kind=kind)) for kind in NOT_FIXED_KINDS},
+        overdue=Count("pk", filter=still_open & Q(deadline__lt=as_of)),
+        overdue_original=Count("pk", filter=still_open & Q(LessThan(first_deadline, as_of))),
+        closed_late=Count("pk", filter=closed & Q(GreaterThan(closed_on, F("deadline")))),
+        closed_late_original=Count("pk", filter=closed & Q(GreaterThan(closed_on, first_deadline))),
+        extended=Count("pk", filter=Q(original_deadline__isnull=False, deadline__gt=F("original_deadline"))),
+        period_added=Count("pk", filter=Q(created_at__gte=start_at, created_at__lt=end_at)),
+        period_closed=Count("pk", filter=closed & Q(closed_at__gte=start_at, closed_at__lt=end_at)),
+        period_rectified=Count("pk", filter=rectified & Q(closed_at__gte=start_at, closed_at__lt=end_at)),
+        period_open_at_start=Count("pk", filter=_open_at(start_at)),
+        period_open_at_end=Count("pk", filter=_open_at(end_at)),
+        **(extra or {}),
+    )
+    figures: dict[str, Any] = {
+        "total": counts["total"],
+        "by_status": {status: counts[f"status_{status}"] for status in ItemStatus.values},
+        "open": counts["total"] - counts["closed"],
+        "closed": counts["closed"],
+        "rectified": counts["rectified"],
+        "closed_without_fix": counts["closed_without_fix"],
+        "closed_without_fix_by_kind": {kind: counts[f"kind_{kind}"] for kind in NOT_FIXED_KINDS},
+        "closure_rate": share(counts["rectified"], counts["total"]),
+        "overdue": counts["overdue"],
+        "overdue_against_original_deadline": counts["overdue_original"],
+        "closed_late": counts["closed_late"],
+        "closed_late_against_original_deadline": counts["closed_late_original"],
+        "deadline_extended": counts["extended"],
+        "period": {
+            "added": counts["period_added"],
+            "closed": counts["period_closed"],
+            "rectified": counts["period_rectified"],
+            "open_at_start": counts["period_open_at_start"],
+            "open_at_end": counts["period_open_at_end"],
+        },
+    }
+    return figures | {"_counts": counts}
+
+
+def _problems(scope: StatsScope) -> QuerySet[Problem]:
+    problems = Problem.objects.filter(scope.within("org__path"), created_at__lt=scope.as_of_end)
+    if scope.campaign is not None:
+        problems = problems.filter(campaign=scope.campaign)
+    return problems
+
+
+def _by_name(items: QuerySet, field: str) -> tuple[dict[str, int], int]:
+    """Counts per related name (channel, domain), and the count of rows without one."""
+    rows = items.values_list(field).annotate(n=Count("pk")).order_by(field)
+    counts = dict(rows)
+    return {name: n for name, n in counts.items() if name is not None}, counts.get(None, 0)
+
+
+def problem_figures(scope: StatsScope) -> dict[str, Any]:
+    """Problems: the shared counts, by level, channel and domain, and 立行立改 (three queries)."""
+    problems = _problems(scope)
+    figures = _item_counts(
+        problems,
+        scope=scope,
+        extra={
+            **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in ProblemLevel.values},
+            "immediate_count": Count("pk", filter=Q(immediate=True)),
+            "immediate_closed_count": Count("pk", filter=Q(immediate=True) & _closed_by(scope.as_of_end)),
+        },
+    )
+    counts = figures.pop("_counts")
+    by_channel, without_channel = _by_name(problems, "channel__name")
+    by_domain, without_domain = _by_name(problems, "domain__name")
+    return {
+        **figures,
+        "by_level": {level: counts[f"level_{level}"] for level in ProblemLevel.values},
+        "by_channel": by_channel,
+        "without_channel": without_channel,
+        "by_domain": by_domain,
+        "without_domain": without_domain,
+        "immediate": counts["immediate_count"],
+        "immediate_closed": counts["immediate_closed_count"],
+    }
+
+
+def measure_figures(scope: StatsScope) -> dict[str, Any]:
+    """Measures, scoped by their own unit, counted by the level of their problem (one query).
+
+    The campaign is the problem's: a measure's own campaign column is optional.
+    """
+    measures = Measure.objects.filter(scope.within("org__path"), created_at__lt=scope.as_of_end)
+    if scope.campaign is not None:
+        measures = measures.filter(problem__campaign=scope.campaign)
+    figures = _item_counts(
+        measures,
+        scope=scope,
+        extra={f"level_{level}": Count("pk", filter=Q(problem__level=level)) for level in ProblemLevel.values},
+    )
+    counts = figures.pop("_counts")
+    return {**figures, "by_level": {level: counts[f"level_{level}"] for level in ProblemLevel.values}}
+
+
+def special_rectification_figures(scope: StatsScope) -> dict[str, Any]:
+    """Special drives (专项整治) led by a department in scope, and each drive's progress.
+
+    A drive is counted where its leading department is; its progress counts all of the
+    drive's problems, wherever their units are, because the leading department answers
+    for the whole drive. Progress = rectified problems / problems (two queries).
+    """
+    drives = SpecialRectification.objects.filter(scope.within("org__path"), created_at__lt=scope.as_of_end)
+    if scope.campaign is not None:
+        drives = drives.filter(campaign=scope.campaign)
+    totals = drives.aggregate(
+        total=Count("pk"),
+        leading_departments=Count("org", distinct=True),
+        domains=Count("domain", distinct=True),
+        **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in ProblemLevel.values},
+    )
+    in_time = Q(problems__created_at__lt=scope.as_of_end)
+    rectified = Q(problems__status=ItemStatus.CLOSED, problems__closure_kind=ClosureKind.RECTIFIED) & (
+        Q(problems__closed_at__isnull=True) | Q(problems__closed_at__lt=scope.as_of_end)
+    )
+    rows = (
+        drives.annotate(
+            problem_count=Count("problems", filter=in_time),
+            rectified_count=Count("problems", filter=in_time & rectified),
+        )
+        .order_by("name", "pk")
+        .values(
+            "pk",
+            "name",
+            "level",
+            "status",
+            "org__code",
+            "org__name",
+            "domain__name",
+            "problem_count",
+            "rectified_count",
+        )
+    )
+    return {
+        "total": totals["total"],
+        "by_level": {level: totals[f"level_{level}"] for level in ProblemLevel.values},
+        "leading_departments": totals["leading_departments"],
+        "domains": totals["domains"],
+        "drives": [
+            {
+                "id": row["pk"],
+                "name": row["name"],
+                "level": row["level"],
+                "status": row["status"],
+                "org": row["org__code"],
+                "org_name": row["org__name"],
+                "domain": row["domain__name"],
+                "problems": row["problem_count"],
+                "rectified": row["rectified_count"],
+                "progress": share(row["rectified_count"], row["problem_count"]),
+            }
+            for row in rows
+        ],
+    }
+
+
+def inspection_figures(scope: StatsScope) -> dict[str, Any]:
+    """Inspection rounds (督查) and their findings (two queries).
+
+    A round counts where it was run from or where it inspected a unit, so a community
+    sees the rounds that came to it. Findings count at the unit they were found in; a
+    finding is fed back once it has a date (or a recipient without one) by ``as_of``.
+    """
+    rounds = Inspection.objects.filter(
+        scope.within("org__path") | scope.within("units__path"), start_date__lte=scope.as_of
+    )
+    if scope.campaign is not None:
+        rounds = rounds.filter(campaign=scope.campaign)
+    findings = InspectionFinding.objects.filter(scope.within("org__path"), created_at__lt=scope.as_of_end)
+    if scope.campaign is not None:
+        findings = findings.filter(inspection__campaign=scope.campaign)
+    fed_back = Q(fed_back_on__lte=scope.as_of) | Q(fed_back_on__isnull=True, fed_back_to__isnull=False)
+    counts = findings.aggregate(
+        findings=Count("pk"),
+        fed_back=Count("pk", filter=fed_back),
+        reexamination_orders=Count("pk", filter=Q(orders_reexamination=True)),
+        units_reexamining=Count("org", distinct=True, filter=Q(orders_reexamination=True)),
+        units_with_findings=Count("org", distinct=True),
+    )
+    return {
+        "rounds": rounds.values("pk").distinct().count(),
+        "findings": counts["findings"],
+        "findings_fed_back": counts["fed_back"],
+        "units_with_findings": counts["units_with_findings"],
+        "reexamination_orders": counts["reexamination_orders"],
+        "units_ordered_to_reexamine": counts["units_reexamining"],
+    }
+
+
+def ledger_figures(*, scope: StatsScope) -> dict[str, Any]:
+    """Every figure of the ledger for ``scope``, in eight aggregate queries.
+
+    ``closure_rate`` (of problems and of measures) is rectified / total: the
+    denominator is every item listed by ``as_of``, open or closed, however it ended.
+    Only items closed as rectified count above the line; an item closed as a duplicate,
+    not actionable or explained leaves the rate where it was, neither raising it nor
+    shrinking the denominator, so no unit can inflate its rate by closing what it did
+    not fix. Rates are fractions (0.5 is 50%), ``None`` where nothing is listed.
+
+    ``overdue`` compares open items with the deadline in force; the ``…_original_deadline``
+    figures with the deadline first set, which an extension does not move.
+    """
+    return {
+        "scope": scope.as_dict(),
+        "problems": problem_figures(scope),
+        "measures": measure_figures(scope),
+        "special_rectifications": special_rectification_figures(scope),
+        "inspections": inspection_figures(scope),
+    }
+
+
+register("rectification", ledger_figures)
