@@ -131,6 +131,18 @@ ACTION_LABELS = {
     "channel_added": _("Channel added"),
     "channel_updated": _("Channel changed"),
     "calendar_replaced": _("Calendar replaced"),
+    "list_submitted": _("List submitted for review"),
+    "list_returned": _("List returned for revision"),
+    "list_accepted": _("List accepted"),
+    "reexamination_ordered": _("Re-examination ordered"),
+    "finding_added": _("Inspection finding recorded"),
+    "measure_added": _("Measure added"),
+    "progress_reported": _("Progress reported"),
+    "extension_requested": _("Extension requested"),
+    "extension_approved": _("Extension approved"),
+    "extension_refused": _("Extension refused"),
+    "domain_added": _("Domain added"),
+    "concluded": _("Concluded"),
 }
 
 

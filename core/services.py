@@ -148,6 +148,7 @@ def item_transition(
     comment: str = "",
     evidence: Iterable[UploadedFile] = (),
     expected_status: str | None = None,
+    fields: dict[str, Any] | None = None,
 ) -> Any:
     """Make the workflow transition ``action`` on ``item`` for ``acting_user``.
 
@@ -156,7 +157,9 @@ def item_transition(
     concurrent requests exactly one wins, on SQLite and PostgreSQL alike), stores the
     evidence and writes the event, all in one transaction. Notifications go out on commit.
     ``expected_status`` is the status the user saw; if someone moved the item since, the
-    user is told so instead of acting on a state they did not see.
+    user is told so instead of acting on a state they did not see. ``fields`` are other
+    columns that change with the status (a closure's outcome and time): they go into the
+    same conditional UPDATE and into the event's ``changes``.
     """
     model = type(item)
     workflow = model.workflow
@@ -186,12 +189,15 @@ def item_transition(
         for check in transition.checks:
             check(current, request)
         from_status = current.status
+        fields = dict(fields or {})
         moved = model.objects.filter(pk=current.pk, status=from_status).update(
-            status=transition.target, updated_at=timezone.now()
+            status=transition.target, updated_at=timezone.now(), **fields
         )
         if moved != 1:
             raise Conflict(_("This item was changed by someone else. Reload the page and try again."))
         current.status = transition.target
+        for name, value in fields.items():
+            setattr(current, name, value)
         for upload in evidence:
             attachment_add(item=current, file=upload, acting_user=acting_user)
         event_record(
@@ -201,6 +207,7 @@ def item_transition(
             from_status=from_status,
             to_status=transition.target,
             comment=comment,
+            changes={name: _jsonable(value) for name, value in fields.items()},
         )
         recipients = [
             pk for pk in {getattr(current, "owner_id", None)} if pk and pk != getattr(acting_user, "pk", None)
@@ -212,7 +219,14 @@ def item_transition(
                 lambda: notification_send(recipient_ids=recipients, title=title, body=comment, url=url)
             )
     item.status = current.status
+    for name, value in fields.items():
+        setattr(item, name, value)
     return current
+
+
+def _jsonable(value: Any) -> Any:
+    """A value as the event log stores it (dates and times as ISO text)."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def notification_send(*, recipient_ids: Iterable[int], title: str, body: str = "", url: str = "") -> int:

@@ -31,7 +31,7 @@ from django.utils.translation import gettext as _
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, Channel
 from core.errors import Conflict, DomainError, PermissionDenied
-from core.services import attachment_add, event_record, item_events, item_transition, notification_send
+from core.services import attachment_add, event_record, item_transition, notification_send
 from orgs.choices import Role
 from orgs.models import Org, User
 from orgs.permissions import holds_role_over
@@ -546,23 +546,16 @@ def item_approve_closure(
     comment = (comment or "").strip()
     if closure_kind != ClosureKind.RECTIFIED and not comment:
         raise DomainError(_("Say why the item is closed without being rectified."), field="comment")
-    closed = item_transition(
+    # The outcome and time go into the same conditional UPDATE as the status, and into
+    # the event, so the timeline shows how the item ended even after a reopening.
+    return item_transition(
         item=item,
         action="approve_closure",
         acting_user=acting_user,
         comment=comment,
         expected_status=expected_status,
+        fields={"closure_kind": closure_kind, "closed_at": timezone.now()},
     )
-    now = timezone.now()
-    type(closed).objects.filter(pk=closed.pk, status=ItemStatus.CLOSED).update(closure_kind=closure_kind, closed_at=now)
-    # Complete the event just written in this transaction with the outcome, so the
-    # timeline shows how the item ended even after a reopening clears it.
-    event = item_events(closed).filter(action="approve_closure").order_by("-created_at", "-id").first()
-    if event is not None:
-        type(event).objects.filter(pk=event.pk).update(changes={"closure_kind": closure_kind})
-    closed.closure_kind, closed.closed_at = closure_kind, now
-    item.closure_kind, item.closed_at = closure_kind, now
-    return closed
 
 
 def item_send_back(*, item: Item, acting_user: Any, comment: str, expected_status: str | None = None) -> Item:
@@ -583,15 +576,14 @@ def item_reopen(*, item: Item, acting_user: Any, comment: str, expected_status: 
         problem_status = Problem.objects.filter(pk=item.problem_id).values_list("status", flat=True).get()
         if problem_status == ItemStatus.CLOSED:
             raise DomainError(_("The problem of this measure is closed; reopen the problem first."))
-    # The outcome goes first: the database allows an outcome only on a closed item, and
-    # if the transition is refused the whole transaction rolls back.
-    type(item).objects.filter(pk=item.pk, status=ItemStatus.CLOSED).update(closure_kind="", closed_at=None)
-    reopened = item_transition(
-        item=item, action="reopen", acting_user=acting_user, comment=comment, expected_status=expected_status
+    return item_transition(
+        item=item,
+        action="reopen",
+        acting_user=acting_user,
+        comment=comment,
+        expected_status=expected_status,
+        fields={"closure_kind": "", "closed_at": None},
     )
-    reopened.closure_kind, reopened.closed_at = "", None
-    item.closure_kind, item.closed_at = "", None
-    return reopened
 
 
 @transaction.atomic

@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "core",
     "orgs",
     "campaigns",
+    "rectification",
     "api",
 ]
 

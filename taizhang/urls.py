@@ -12,5 +12,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("ledger/", include("rectification.urls")),
     path("", include("core.urls")),
 ]

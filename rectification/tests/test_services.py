@@ -403,7 +403,7 @@ class TestClosure:
             ItemStatus.CLOSED,
             people.leader,
         )
-        assert approval.changes == {"closure_kind": ClosureKind.RECTIFIED}
+        assert approval.changes["closure_kind"] == ClosureKind.RECTIFIED and "closed_at" in approval.changes
 
     def test_the_campaign_office_approves_too(self, requested, people):
         services.item_approve_closure(item=requested, acting_user=people.supervisor)

@@ -1,0 +1,90 @@
+"""Reads of the ledger, always starting from ``visible_to``."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from core.models import Attachment, Event
+from core.pagination import DATE_MAX
+from core.scoping import subtree_q
+from rectification.choices import ItemStatus
+from rectification.models import Measure, Problem, ProgressReport
+
+
+def problems_visible(*, user: Any, scope: Any = None) -> QuerySet[Problem]:
+    """Problems the user sees, narrowed to the picked scope, ready for the ledger list."""
+    problems = Problem.objects.visible_to(user).select_related(
+        "org", "owner", "campaign", "channel", "domain", "special_rectification"
+    )
+    if scope is not None:
+        problems = problems.filter(subtree_q([scope.path], field="org__path"))
+    return problems.annotate(
+        sort_deadline=Coalesce("deadline", DATE_MAX),
+        measure_count=Count("measures", distinct=True),
+        measures_closed=Count("measures", filter=Q(measures__status=ItemStatus.CLOSED), distinct=True),
+    )
+
+
+def status_counts(problems: QuerySet[Problem], *, today: datetime.date | None = None) -> dict[str, int]:
+    """Counts for the tab titles of the ledger list, in one aggregate query."""
+    today = today or timezone.localdate()
+    return problems.order_by().aggregate(
+        all=Count("pk"),
+        rectifying=Count("pk", filter=Q(status=ItemStatus.RECTIFYING)),
+        closure_requested=Count("pk", filter=Q(status=ItemStatus.CLOSURE_REQUESTED)),
+        closed=Count("pk", filter=Q(status=ItemStatus.CLOSED)),
+        overdue=Count("pk", filter=Q(deadline__lt=today) & ~Q(status=ItemStatus.CLOSED)),
+    )
+
+
+def problem_detail(*, user: Any, pk: int) -> Problem | None:
+    """One visible problem with its measures, reports and their attachments."""
+    measures = Measure.objects.select_related("org", "owner").order_by("id")
+    reports = ProgressReport.objects.select_related("reported_by", "measure").order_by("-created_at")
+    return (
+        Problem.objects.visible_to(user)
+        .select_related("org", "owner", "campaign", "channel", "domain", "special_rectification")
+        .prefetch_related(Prefetch("measures", queryset=measures), Prefetch("reports", queryset=reports))
+        .filter(pk=pk)
+        .first()
+    )
+
+
+def problem_timeline(problem: Problem) -> QuerySet[Event]:
+    """Events of the problem and of its measures, newest first, as one timeline."""
+    problem_type = ContentType.objects.get_for_model(Problem)
+    measure_type = ContentType.objects.get_for_model(Measure)
+    measure_ids = [m.pk for m in problem.measures.all()]
+    return (
+        Event.objects.filter(
+            Q(content_type=problem_type, object_id=problem.pk) | Q(content_type=measure_type, object_id__in=measure_ids)
+        )
+        .select_related("actor")
+        .order_by("-created_at", "-id")
+    )
+
+
+def report_attachments(problem: Problem) -> dict[int, list[Attachment]]:
+    """Attachments of the problem's progress reports and of its closure requests, by report
+    id (0 for those attached to the problem or its measures directly)."""
+    report_type = ContentType.objects.get_for_model(ProgressReport)
+    problem_type = ContentType.objects.get_for_model(Problem)
+    measure_type = ContentType.objects.get_for_model(Measure)
+    report_ids = [r.pk for r in problem.reports.all()]
+    measure_ids = [m.pk for m in problem.measures.all()]
+    found: dict[int, list[Attachment]] = {}
+    rows = Attachment.objects.filter(
+        Q(content_type=report_type, object_id__in=report_ids)
+        | Q(content_type=problem_type, object_id=problem.pk)
+        | Q(content_type=measure_type, object_id__in=measure_ids)
+    ).order_by("created_at")
+    for attachment in rows:
+        key = attachment.object_id if attachment.content_type_id == report_type.pk else 0
+        found.setdefault(key, []).append(attachment)
+    return found

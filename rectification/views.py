@@ -1,0 +1,285 @@
+"""Ledger pages: the problem list, a problem with its measures and timeline, and the
+forms of every workflow step. Views parse and authorise; services change state."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from core.errors import DomainError
+from core.forms import add_domain_error
+from core.pagination import keyset_page
+from orgs.permissions import has_any_role
+from rectification import services
+from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
+from rectification.filters import ProblemFilterSet
+from rectification.forms import (
+    ApproveForm,
+    ClosureRequestForm,
+    CommentForm,
+    ExtensionForm,
+    MeasureForm,
+    ProblemForm,
+    ProgressForm,
+)
+from rectification.models import APPROVING_ROLES, ExtensionRequest, Measure, Problem
+from rectification.permissions import CREATING_ROLES, may_decide_extension, may_report
+from rectification.selectors import (
+    problem_detail as select_problem,
+)
+from rectification.selectors import (
+    problem_timeline,
+    problems_visible,
+    report_attachments,
+    status_counts,
+)
+
+SORTS = {
+    "deadline": ("sort_deadline", False),
+    "-created": ("created_at", True),
+    "-found": ("found_date", True),
+}
+PAGE_SIZE = 50
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: filters above, counts in the tabs, keyset pages of 50."""
+    base = problems_visible(user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
+    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
+    problems = filterset.qs
+    sort = request.GET.get("sort", "deadline")
+    key, descending = SORTS.get(sort, SORTS["deadline"])
+    page = keyset_page(problems, key=key, descending=descending, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    today = timezone.localdate()
+    context = {
+        "filter": filterset,
+        "page": page,
+        "counts": status_counts(filterset.qs, today=today),
+        "sort": sort,
+        "today": today,
+        "can_bulk": request.user.is_superuser or has_any_role(request.user, APPROVING_ROLES),
+        "can_add": request.user.is_superuser or has_any_role(request.user, CREATING_ROLES),
+    }
+    template = "rectification/partials/problem_rows.html" if request.htmx else "rectification/problem_list.html"  # type: ignore[attr-defined]
+    return render(request, template, context)
+
+
+@login_required
+def problem_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem = select_problem(user=request.user, pk=pk)
+    if problem is None:
+        raise Http404
+    measures = list(problem.measures.all())
+    context: dict[str, Any] = {
+        "problem": problem,
+        "measures": [(m, Measure.workflow.available(m, request.user)) for m in measures],
+        "transitions": Problem.workflow.available(problem, request.user),
+        "events": problem_timeline(problem)[:100],
+        "attachments": report_attachments(problem),
+        "extensions": ExtensionRequest.objects.filter(problem=problem).select_related("measure", "requested_by"),
+        "today": timezone.localdate(),
+        "can_decide_extension": may_decide_extension(user=request.user, problem=problem),
+        "can_report": may_report(user=request.user, problem=problem),
+    }
+    return render(request, "rectification/problem_detail.html", context)
+
+
+@login_required
+def problem_create(request: HttpRequest) -> HttpResponse:
+    form = ProblemForm(request.POST or None, user=request.user, initial={"found_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        lines = [line.strip() for line in data.pop("measures").splitlines() if line.strip()]
+        measures = [{"title": line, "deadline": data["deadline"]} for line in lines]
+        try:
+            problem = services.problem_create(acting_user=request.user, measures=measures, **data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The problem was added to the ledger."))
+            return redirect(problem)
+    return render(request, "rectification/problem_form.html", {"form": form})
+
+
+def _target(problem: Problem, measure_id: int | None) -> Problem | Measure:
+    """The problem itself, or one of its own measures (never another problem's)."""
+    if not measure_id:
+        return problem
+    return get_object_or_404(Measure, pk=measure_id, problem=problem)
+
+
+def _form_errors(form: Any) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@login_required
+@require_POST
+def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Every workflow step of a problem or one of its measures."""
+    problem = select_problem(user=request.user, pk=pk)
+    if problem is None:
+        raise Http404
+    user = request.user
+    try:
+        if action == "request_closure":
+            form = ClosureRequestForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(_form_errors(form))
+            services.item_request_closure(
+                item=_target(problem, form.cleaned_data["measure"]),
+                acting_user=user,
+                evidence=form.cleaned_data["evidence"],
+                comment=form.cleaned_data["comment"],
+            )
+        elif action == "approve_closure":
+            form = ApproveForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_form_errors(form))
+            services.item_approve_closure(
+                item=_target(problem, form.cleaned_data["measure"]),
+                acting_user=user,
+                closure_kind=form.cleaned_data["closure_kind"],
+                comment=form.cleaned_data["comment"],
+            )
+        elif action in ("send_back", "reopen"):
+            form = CommentForm(request.POST)
+            form.is_valid()
+            service = services.item_send_back if action == "send_back" else services.item_reopen
+            service(
+                item=_target(problem, _int(request.POST.get("measure"))),
+                acting_user=user,
+                comment=form.cleaned_data.get("comment", ""),
+            )
+        elif action == "progress":
+            form = ProgressForm(request.POST, request.FILES)
+            if not form.is_valid():
+                raise DomainError(_form_errors(form))
+            services.progress_report(
+                item=_target(problem, form.cleaned_data["measure"]),
+                acting_user=user,
+                text=form.cleaned_data["text"],
+                percent=form.cleaned_data["percent"],
+                evidence=form.cleaned_data["evidence"],
+            )
+        elif action == "extension":
+            form = ExtensionForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_form_errors(form))
+            services.extension_request(
+                item=_target(problem, form.cleaned_data["measure"]),
+                acting_user=user,
+                requested_deadline=form.cleaned_data["requested_deadline"],
+                reason=form.cleaned_data["reason"],
+            )
+        elif action in ("extension_approve", "extension_refuse"):
+            extension = get_object_or_404(ExtensionRequest, pk=_int(request.POST.get("extension")), problem=problem)
+            services.extension_decide(
+                extension=extension,
+                acting_user=user,
+                approve=action == "extension_approve",
+                comment=request.POST.get("comment", ""),
+            )
+        elif action == "measure_add":
+            form = MeasureForm(request.POST)
+            if not form.is_valid():
+                raise DomainError(_form_errors(form))
+            services.measure_add(problem=problem, acting_user=user, **form.cleaned_data)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect(problem)
+
+
+@login_required
+@require_POST
+def problem_bulk(request: HttpRequest) -> HttpResponse:
+    """A supervisor approves or sends back several selected problems at once."""
+    ids = [_int(value) for value in request.POST.getlist("problem")]
+    problems = list(problems_visible(user=request.user).filter(pk__in=[i for i in ids if i]))
+    action = request.POST.get("action", "")
+    if not problems:
+        messages.error(request, _("Select at least one problem."))
+    else:
+        try:
+            count = services.problems_bulk_transition(
+                problems=problems, action=action, acting_user=request.user, comment=request.POST.get("comment", "")
+            )
+        except DomainError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(request, _("%(count)s problems done.") % {"count": count})
+    return redirect(request.POST.get("next") or "rectification:problem_list")
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    """The ledger's figures for a subtree, a campaign, a date and a period, from the same
+    registry the API and ``manage.py stats`` read."""
+    from campaigns.selectors import campaigns_visible
+    from core.statistics import ScopeNotFound, build_scope, collect
+
+    params = request.GET
+    scope_org = request.scope_org  # type: ignore[attr-defined]
+    error = ""
+    try:
+        scope = build_scope(
+            user=request.user,
+            org=params.get("org") or (scope_org.code if scope_org else None),
+            campaign=params.get("campaign") or None,
+            date=params.get("date") or None,
+            period_start=params.get("from") or None,
+            period_end=params.get("to") or None,
+        )
+    except ScopeNotFound as problem:
+        raise Http404 from problem
+    except DomainError as problem:
+        error = problem.message
+        scope = build_scope(user=request.user, org=scope_org.code if scope_org else None)
+    figures = collect(scope)
+    ledger = figures.get("rectification", {})
+    problems = ledger.get("problems", {})
+    status_chart = {
+        "tooltip": {"trigger": "item"},
+        "series": [
+            {
+                "type": "pie",
+                "radius": ["40%", "70%"],
+                "label": {"formatter": "{b} {c}"},
+                "data": [
+                    {"name": str(ItemStatus(status).label), "value": count}
+                    for status, count in problems.get("by_status", {}).items()
+                ],
+            }
+        ],
+    }
+    return render(
+        request,
+        "rectification/statistics.html",
+        {
+            "scope": scope,
+            "error": error,
+            "ledger": ledger,
+            "campaigns": campaigns_visible(user=request.user),
+            "status_chart": status_chart,
+            "levels": dict(ProblemLevel.choices),
+            "kinds": dict(ClosureKind.choices),
+        },
+    )
