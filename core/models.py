@@ -315,3 +315,88 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()} {self.name}"
+
+
+def import_path(instance: ImportJob, filename: str) -> str:
+    """Random name under a dated folder; the original name is kept in a column only."""
+    suffix = PurePath(filename).suffix.lower()[:10]
+    today = timezone.localdate()
+    return f"imports/{today:%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """A spreadsheet import run in the background: the uploaded file, how far the worker
+    got and what came out (counts and the problems found, ready to show).
+
+    While a job runs, its progress lives in the cache (``progress_key``): the import's own
+    transaction holds SQLite's write lock, so the worker cannot update this row until the
+    end, and an update made inside that transaction would be invisible to the page and
+    rolled back with it. The final state is written to the row when the job ends. Jobs
+    are seen only by the person who started them (and superusers).
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    campaign = models.ForeignKey(
+        "campaigns.Campaign",
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    org = models.ForeignKey(
+        "orgs.Org", verbose_name=_("org"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to=import_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    dry_run = models.BooleanField(_("check only"), default=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(_("total"), default=0)
+    done = models.PositiveIntegerField(_("done"), default=0)
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["created_by", "-created_at"], name="importjob_creator_created")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_name}"
+
+    @property
+    def progress_key(self) -> str:
+        return f"import-job-progress:{self.pk}"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (self.Status.DONE, self.Status.FAILED)
+
+    def progress(self) -> tuple[int, int]:
+        """(done, total) as the worker last reported it: the cache while running, the row
+        once finished or when the cache has nothing."""
+        from django.core.cache import cache
+
+        if not self.is_finished:
+            reported = cache.get(self.progress_key)
+            if reported:
+                return reported
+        return self.done, self.total
+
+    @property
+    def percent(self) -> int:
+        done, total = self.progress()
+        if self.is_finished:
+            return 100
+        return min(99, done * 100 // total) if total else 0
