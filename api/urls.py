@@ -5,6 +5,15 @@ from rest_framework.routers import DefaultRouter
 from api.statistics import StatisticsView
 from campaigns.api import CampaignViewSet, ChannelViewSet
 from orgs.api import OrgViewSet, PersonViewSet, RoleGrantViewSet
+from rectification.api import (
+    ExtensionViewSet,
+    InspectionViewSet,
+    MeasureViewSet,
+    ProblemListViewSet,
+    ProblemViewSet,
+    ReviewRoundViewSet,
+    SpecialRectificationViewSet,
+)
 
 router = DefaultRouter()
 router.register("orgs", OrgViewSet, basename="org")
@@ -12,6 +21,13 @@ router.register("people", PersonViewSet, basename="person")
 router.register("grants", RoleGrantViewSet, basename="grant")
 router.register("campaigns", CampaignViewSet, basename="campaign")
 router.register("channels", ChannelViewSet, basename="channel")
+router.register("problems", ProblemViewSet, basename="problem")
+router.register("measures", MeasureViewSet, basename="measure")
+router.register("extensions", ExtensionViewSet, basename="extension")
+router.register("special-rectifications", SpecialRectificationViewSet, basename="special-rectification")
+router.register("problem-lists", ProblemListViewSet, basename="problem-list")
+router.register("review-rounds", ReviewRoundViewSet, basename="review-round")
+router.register("inspections", InspectionViewSet, basename="inspection")
 
 app_name = "api"
 urlpatterns = [
