@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 DEMO_LOADERS: list[str] = [
     "orgs.demo",
     "campaigns.demo",
+    "rectification.demo",
 ]
 
 # The code of the demo's root org: its presence means the demo is loaded.
