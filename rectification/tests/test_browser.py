@@ -1,9 +1,9 @@
 """The ledger's review rounds and closure through Chromium, two people at two desks.
 
-A community clerk brings the unit's ledger in and submits the list; the street's leader
-returns it with a comment; the clerk fixes it and submits again; the leader accepts; the
-clerk asks closure of one problem with a photo; the leader approves; the statistics page
-shows one more problem rectified.
+A community clerk imports the unit's ledger from Excel (a check first, then for real)
+and submits the list; the street's leader returns it with a comment; the clerk fixes it
+and submits again; the leader accepts; the clerk asks closure of one problem with a
+photo; the leader approves; the statistics page shows one more problem rectified.
 
 Assertions read element ids, form names and the database, never interface wording.
 """
@@ -11,22 +11,31 @@ Assertions read element ids, form names and the database, never interface wordin
 from __future__ import annotations
 
 import datetime
+import re
 import struct
 import zlib
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import include, path
 from django.utils import timezone
 
+from core.models import ImportJob
 from core.services import item_attachments, item_events
 from core.testing.browser import log_in
 from core.testing.factories import CampaignFactory
-from rectification import services
-from rectification.choices import ClosureKind, ItemStatus, ListStatus, ProblemLevel, RoundDirection
+from core.testing.spreadsheets import xlsx_bytes
+from rectification.choices import ClosureKind, ItemStatus, ListStatus, RoundDirection
 from rectification.models import Problem, ProblemList
+from taizhang.urls import urlpatterns as site_urls
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# The import pages, until they are wired into the site's URLs (then the site's own).
+_wired = any(getattr(pattern, "namespace", None) == "ledger_import" for pattern in site_urls)
+urlpatterns = site_urls if _wired else [path("ledger/", include("rectification.urls_import")), *site_urls]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.urls(__name__)]
 
 IN_A_MONTH = timezone.localdate() + datetime.timedelta(days=30)
 
@@ -61,25 +70,31 @@ def reviewer_page(browser: Any) -> Iterator[Any]:
     context.close()
 
 
-def bring_in_the_ledger(*, campaign, tree, people) -> None:  # type: ignore[no-untyped-def]
-    """The unit's ledger: a problem with two measures, one without any."""
-    services.problem_create(
-        acting_user=people.clerk_a,
-        campaign=campaign,
-        org=tree.community_a,
-        title="小区路灯长期不亮",
-        level=ProblemLevel.GRASSROOTS,
-        deadline=IN_A_MONTH,
-        measures=[{"title": "排查线路"}, {"title": "更换灯具"}],
-    )
-    services.problem_create(
-        acting_user=people.clerk_a,
-        campaign=campaign,
-        org=tree.community_a,
-        title="垃圾清运不及时",
-        level=ProblemLevel.GRASSROOTS,
-        deadline=IN_A_MONTH,
-    )
+def ledger_file(target: Path) -> Path:
+    """The unit's ledger as the office keeps it: a title row, one row per measure with the
+    problem's 序号 repeated below its first row, and a problem without measures."""
+    rows = [
+        ["序号", "问题", "问题类别", "责任单位", "整改时限", "整改措施", "整改状态"],
+        [1, "小区路灯长期不亮", "基层党组织", "AK-JM-XDC", IN_A_MONTH, "排查线路", "整改中"],
+        [1, None, None, None, None, "更换灯具", None],
+        [2, "垃圾清运不及时", "基层党组织", "现代城社区", IN_A_MONTH, None, "整改中"],
+    ]
+    target.write_bytes(xlsx_bytes(rows, sheet="台账", title_row="现代城社区主题教育问题整改台账"))
+    return target
+
+
+def import_the_ledger(page: Any, base_url: str, *, campaign, file: Path) -> None:  # type: ignore[no-untyped-def]
+    """Upload the file, see the check come back clean, then import it for real."""
+    page.goto(f"{base_url}/ledger/import/")
+    assert page.locator("#id_dry_run").is_checked()
+    page.locator("#id_campaign").select_option(str(campaign.pk))
+    page.locator("#id_file").set_input_files(str(file))
+    page.locator('form[enctype="multipart/form-data"] button').click()
+    page.wait_for_url(re.compile(r".*/ledger/import/\d+/$"))
+    page.wait_for_selector("#import-preview")
+    assert not Problem.objects.exists()  # a check writes nothing
+    page.locator('#import-progress form[action$="/confirm/"] button').click()
+    page.wait_for_selector("#import-done")
 
 
 def stat(page: Any, base_url: str, name: str) -> str:
@@ -100,11 +115,14 @@ def test_review_rounds_and_closure_with_a_photo(live_server, page, reviewer_page
 
     log_in(clerk, base, "clerk_a")
     log_in(leader, base, "leader")
-    bring_in_the_ledger(campaign=campaign, tree=tree, people=people)
+    import_the_ledger(clerk, base, campaign=campaign, file=ledger_file(tmp_path / "现代城社区台账.xlsx"))
+    assert ImportJob.objects.filter(created_by=people.clerk_a).count() == 2  # the check, then the import
     problem_list = ProblemList.objects.get(campaign=campaign, org=tree.community_a)
     list_url = f"{base}/ledger/lists/{problem_list.pk}/"
     streetlight = Problem.objects.get(title="小区路灯长期不亮")
     rubbish = Problem.objects.get(title="垃圾清运不及时")
+    assert list(streetlight.measures.order_by("id").values_list("title", flat=True)) == ["排查线路", "更换灯具"]
+    assert (problem_list.status, rubbish.org, rubbish.measures.count()) == (ListStatus.DRAFTING, tree.community_a, 0)
 
     assert stat(leader, base, "problems") == "2"
     assert stat(leader, base, "rectified") == "0"
@@ -182,7 +200,7 @@ def test_review_rounds_and_closure_with_a_photo(live_server, page, reviewer_page
     leader.wait_for_url(f"{base}/ledger/{rubbish.pk}/")
     rubbish.refresh_from_db()
     assert (rubbish.status, rubbish.closure_kind) == (ItemStatus.CLOSED, ClosureKind.RECTIFIED)
-    assert [e.action for e in item_events(rubbish).order_by("id")] == ["created", "request_closure", "approve_closure"]
+    assert [e.action for e in item_events(rubbish).order_by("id")] == ["imported", "request_closure", "approve_closure"]
 
     # the statistics show the change, for the leader and for the clerk alike
     assert stat(leader, base, "problems") == "2"
