@@ -28,10 +28,14 @@ migrate: install
 demo: migrate
 	$(PY) manage.py load_demo
 
-# Set up everything, load the demo campaign and serve on http://$(HOST):$(PORT)
+# Set up everything, load the demo campaign, start the background worker and serve on
+# http://$(HOST):$(PORT)
 run: demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py demo_accounts
+	@echo "Starting the background worker (Huey) and the web server on http://$(HOST):$(PORT)/"
+	$(PY) manage.py run_huey --workers 2 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn taizhang.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --graceful-timeout 5
 
 # Lint, Django checks, missing migrations, then the whole suite (browser tests included)

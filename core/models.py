@@ -110,6 +110,10 @@ class TrackedItem(OrgScopedModel):
         today = today or timezone.localdate()
         if today > self.deadline:
             return Light.RED
+        # No run of holidays and weekends is long enough for a deadline a month away to
+        # be within a few working days: skip counting day by day (deadlines can be years off).
+        if (self.deadline - today).days > warn_days + 31:
+            return Light.GREEN
         if working_days_between(today, self.deadline) <= warn_days:
             return Light.YELLOW
         return Light.GREEN

@@ -41,6 +41,24 @@ def _decode(cursor: str) -> list[Any] | None:
     return values if isinstance(values, list) and len(values) == 2 else None
 
 
+def _typed(queryset: QuerySet, key: str, values: list[Any]) -> list[Any] | None:
+    """The cursor's values as the key's type, or ``None`` if they cannot be (a tampered or
+    stale cursor): the caller then starts from the first page."""
+    last_key, last_id = values
+    if not isinstance(last_id, int) or isinstance(last_id, bool):
+        return None
+    fields = {f.name: f for f in queryset.model._meta.fields}
+    internal = fields[key].get_internal_type() if key in fields else "DateField"
+    try:
+        if internal == "DateTimeField":
+            last_key = datetime.datetime.fromisoformat(last_key)
+        elif internal == "DateField":
+            last_key = datetime.date.fromisoformat(last_key)
+    except (TypeError, ValueError):
+        return None
+    return [last_key, last_id]
+
+
 def keyset_page(queryset: QuerySet, *, key: str, descending: bool, cursor: str | None, size: int) -> KeysetPage:
     """One page of ``queryset`` ordered by ``key`` then ``id`` (both in one direction).
 
@@ -51,12 +69,9 @@ def keyset_page(queryset: QuerySet, *, key: str, descending: bool, cursor: str |
     queryset = queryset.order_by(*order)
     values = _decode(cursor) if cursor else None
     if values is not None:
+        values = _typed(queryset, key, values)
+    if values is not None:
         last_key, last_id = values
-        field = queryset.model._meta.get_field(key) if key in {f.name for f in queryset.model._meta.fields} else None
-        if field is not None and field.get_internal_type() == "DateTimeField":
-            last_key = datetime.datetime.fromisoformat(last_key)
-        elif isinstance(last_key, str) and len(last_key) == 10 and last_key[4] == "-":
-            last_key = datetime.date.fromisoformat(last_key)
         op = "lt" if descending else "gt"
         queryset = queryset.filter(Q(**{f"{key}__{op}": last_key}) | Q(**{key: last_key, f"id__{op}": last_id}))
     rows = list(queryset[: size + 1])

@@ -139,15 +139,21 @@ class ScopeNotFound(DomainError):
 def _parse_date(value: str | datetime.date | None, *, field: str) -> datetime.date | None:
     if value is None or value == "":
         return None
-    if isinstance(value, datetime.date):
-        return value
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
+    if not isinstance(value, datetime.date):
+        try:
+            value = datetime.date.fromisoformat(value)
+        except ValueError:
+            raise DomainError(
+                _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value},
+                field=field,
+            ) from None
+    # Periods and weeks are computed around the date: keep clear of the calendar's ends.
+    if not 1900 <= value.year <= 2999:
         raise DomainError(
-            _("“%(value)s” is not a date; write it as YYYY-MM-DD.") % {"value": value},
+            _("%(value)s is outside the years Taizhang keeps figures for.") % {"value": value.isoformat()},
             field=field,
-        ) from None
+        )
+    return value
 
 
 def build_scope(

@@ -17,16 +17,15 @@ from django import forms
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import APIException, ValidationError
-from rest_framework.pagination import CursorPagination
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from api.exceptions import exception_handler as domain_exception_handler
+from api.exceptions import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.pagination import IdCursorPagination
 from api.viewsets import ScopedViewSetMixin
 from campaigns.models import Campaign, Channel
 from core.models import Light
@@ -57,93 +56,7 @@ from rectification.models import (
 # --------------------------------------------------------------------------- errors
 
 
-class ErrorSerializer(serializers.Serializer):
-    """Every refusal: a message to show, a machine code, and the input concerned."""
-
-    detail = serializers.CharField(help_text="What went wrong and what to fix, in the user's language.")
-    code = serializers.CharField(help_text="invalid, permission_denied, conflict, not_found, not_authenticated …")
-    field = serializers.CharField(
-        required=False, allow_null=True, help_text="The input the refusal concerns (dotted for nested input)."
-    )
-    errors = serializers.JSONField(
-        required=False, help_text="For malformed input: every message, keyed by input, as the fields report them."
-    )
-
-
-def _first_error(detail: Any, path: tuple[str, ...] = ()) -> tuple[str | None, str, str]:
-    """(dotted field, message, code) of the first message in a ValidationError's detail."""
-    if isinstance(detail, dict):
-        for key, value in detail.items():
-            field, message, code = _first_error(value, (*path, str(key)))
-            if message:
-                return field, message, code
-    elif isinstance(detail, list):
-        for index, value in enumerate(detail):
-            # A list of messages belongs to its field; a list of objects is indexed.
-            step = path if not isinstance(value, dict | list) else (*path, str(index))
-            field, message, code = _first_error(value, step)
-            if message:
-                return field, message, code
-    elif detail is not None and str(detail):
-        names = [p for p in path if p != "non_field_errors"]
-        return (".".join(names) or None), str(detail), getattr(detail, "code", None) or "invalid"
-    return None, "", "invalid"
-
-
-def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """The project's handler, with DRF's own refusals brought to :class:`ErrorSerializer`'s shape.
-
-    Domain errors already come as ``{detail, code, field}``; malformed input, unknown
-    ids, missing credentials and the like are reshaped so that every 4xx of these
-    endpoints matches the schema they publish.
-    """
-    response = domain_exception_handler(exc, context)
-    if response is None:
-        return None
-    data = response.data
-    if isinstance(data, dict) and {"detail", "code"} <= set(data):
-        return response
-    if isinstance(exc, ValidationError):
-        field, message, code = _first_error(exc.detail)
-        body: dict[str, Any] = {"detail": message, "code": code, "field": field, "errors": data}
-    else:
-        if isinstance(exc, APIException):
-            codes = exc.get_codes()
-            code = codes if isinstance(codes, str) else "error"
-        else:
-            code = "not_found" if isinstance(exc, Http404) else "error"
-        detail = data.get("detail", "") if isinstance(data, dict) else data
-        body = {"detail": str(detail), "code": str(code)}
-    response.data = body
-    return response
-
-
-def _errors(*codes: int) -> dict[int, OpenApiResponse]:
-    descriptions = {
-        400: "Malformed input, or a rule of the ledger refused it (the message says which).",
-        403: "Not logged in, or not allowed to do this on this item.",
-        404: "No such item within the caller's scope (or an invalid cursor).",
-        409: "Someone else changed the item first; reload and try again.",
-    }
-    return {code: OpenApiResponse(ErrorSerializer, description=descriptions[code]) for code in codes}
-
-
-READ_ERRORS = _errors(403, 404)
-LIST_ERRORS = _errors(400, 403, 404)
-WRITE_ERRORS = _errors(400, 403, 404, 409)
-
-
 # --------------------------------------------------------------------------- shared parts
-
-
-class LedgerCursorPagination(CursorPagination):
-    """Newest first by primary key: unique, indexed and never changing, so a cursor is a
-    plain ``id < last`` range and no page counts the rows before it."""
-
-    ordering = "-id"
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
 
 
 class ScopedFilterBackend(django_filters.rest_framework.DjangoFilterBackend):
@@ -172,13 +85,10 @@ class IdFilter(django_filters.NumberFilter):
 class LedgerViewSetMixin(ScopedViewSetMixin):
     """Scoped reads, cursor pages, scoped filters, and refusals of one shape."""
 
-    pagination_class = LedgerCursorPagination
+    pagination_class = IdCursorPagination
     filter_backends = [ScopedFilterBackend]
     # JSON in; only the steps that carry evidence files also take multipart.
     parser_classes = [JSONParser]
-
-    def get_exception_handler(self):  # type: ignore[no-untyped-def]
-        return exception_handler
 
     def _user(self) -> Any:
         return self.request.user  # type: ignore[attr-defined]

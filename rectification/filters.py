@@ -25,11 +25,23 @@ class ProblemFilterSet(django_filters.FilterSet):
     org = django_filters.CharFilter(label=_("Within org (code)"), method="filter_org")
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     immediate = django_filters.BooleanFilter(label=_("Fixed at once"))
+    special_rectification = django_filters.NumberFilter(label=_("Special rectification"))
 
     class Meta:
         model = Problem
         form = FilterForm
-        fields = ["q", "campaign", "level", "channel", "domain", "status", "org", "overdue", "immediate"]
+        fields = [
+            "q",
+            "campaign",
+            "level",
+            "channel",
+            "domain",
+            "status",
+            "org",
+            "overdue",
+            "immediate",
+            "special_rectification",
+        ]
 
     def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -101,3 +103,64 @@ class MeasureForm(forms.Form):
     title = forms.CharField(max_length=300)
     deadline = forms.DateField(required=False)
     owner = UsernameField(required=False)
+
+
+class OrgCodesField(forms.CharField):
+    """Several orgs by their codes, separated by commas, spaces or new lines."""
+
+    queryset = Org.objects.none()
+
+    def to_python(self, value):  # type: ignore[no-untyped-def]
+        codes = [code for code in re.split(r"[\s,，、;；]+", super().to_python(value)) if code]
+        found = {org.code: org for org in self.queryset.filter(code__in=codes)}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise forms.ValidationError(_("No org has the code “%(code)s”."), params={"code": "、".join(unknown)})
+        return [found[code] for code in dict.fromkeys(codes)]
+
+
+class SpecialRectificationForm(BootstrapFormMixin, forms.Form):
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    org = OrgCodeField(label=_("Leading department (code)"))
+    name = forms.CharField(label=_("Name"), max_length=200)
+    level = forms.ChoiceField(label=_("Level"), choices=ProblemLevel.choices)
+    domain = forms.ModelChoiceField(label=_("Domain"), queryset=Domain.objects.none(), required=False)
+    description = forms.CharField(label=_("Description"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        campaigns = Campaign.objects.visible_to(user).active()
+        self.fields["campaign"].queryset = campaigns
+        self.fields["org"].queryset = Org.objects.visible_to(user)
+        self.fields["domain"].queryset = Domain.objects.filter(campaign__in=campaigns, is_active=True)
+
+
+class InspectionForm(BootstrapFormMixin, forms.Form):
+    campaign = forms.ModelChoiceField(label=_("Campaign"), queryset=Campaign.objects.none())
+    org = OrgCodeField(label=_("Run by org (code)"))
+    number = forms.IntegerField(label=_("Round"), min_value=1)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    start_date = forms.DateField(label=_("Start date"), widget=DateInput())
+    end_date = forms.DateField(label=_("End date"), widget=DateInput(), required=False)
+    inspector = UsernameField(label=_("Inspector (user name)"), required=False)
+    supervisor = UsernameField(label=_("Supervisor (user name)"), required=False)
+    units = OrgCodesField(label=_("Units inspected (codes)"), widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["campaign"].queryset = Campaign.objects.visible_to(user).active()
+        visible = Org.objects.visible_to(user)
+        self.fields["org"].queryset = visible
+        self.fields["units"].queryset = visible
+
+
+class FindingForm(BootstrapFormMixin, forms.Form):
+    org = forms.ModelChoiceField(label=_("Unit"), queryset=Org.objects.none())
+    description = forms.CharField(label=_("Finding"), widget=forms.Textarea(attrs={"rows": 2}))
+    fed_back_on = forms.DateField(label=_("Fed back on"), widget=DateInput(), required=False)
+    orders_reexamination = forms.BooleanField(label=_("Order the unit to re-examine its list"), required=False)
+
+    def __init__(self, *args, inspection=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        if inspection is not None:
+            self.fields["org"].queryset = inspection.units.order_by("path")

@@ -187,9 +187,19 @@ def _check_drive(campaign: Campaign, drive: SpecialRectification | None) -> None
         )
 
 
+# A deadline further off than this is a typo (2206 for 2026), not a plan.
+DEADLINE_MAX_YEARS = 10
+
+
 def _check_deadline(deadline: datetime.date | None, found_date: datetime.date | None) -> None:
     if deadline is not None and found_date is not None and deadline < found_date:
         raise DomainError(_("The deadline cannot be before the day the problem was found."), field="deadline")
+    if deadline is not None and deadline.year > timezone.localdate().year + DEADLINE_MAX_YEARS:
+        raise DomainError(
+            _("A deadline more than %(years)s years ahead is not accepted; check the year.")
+            % {"years": DEADLINE_MAX_YEARS},
+            field="deadline",
+        )
 
 
 def _problem_list(campaign: Campaign, org: Org) -> ProblemList | None:

@@ -7,29 +7,43 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.pagination import keyset_page
-from orgs.permissions import has_any_role
+from orgs.permissions import has_any_role, holds_role_over
 from rectification import services
-from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
+from rectification.choices import ClosureKind, ItemStatus, ListStatus, ProblemLevel
 from rectification.filters import ProblemFilterSet
 from rectification.forms import (
     ApproveForm,
     ClosureRequestForm,
     CommentForm,
     ExtensionForm,
+    FindingForm,
+    InspectionForm,
     MeasureForm,
     ProblemForm,
     ProgressForm,
+    SpecialRectificationForm,
 )
-from rectification.models import APPROVING_ROLES, ExtensionRequest, Measure, Problem
+from rectification.models import (
+    APPROVING_ROLES,
+    FIXING_ROLES,
+    ExtensionRequest,
+    Inspection,
+    Measure,
+    Problem,
+    ProblemList,
+    SpecialRectification,
+)
 from rectification.permissions import CREATING_ROLES, may_decide_extension, may_report
 from rectification.selectors import (
     problem_detail as select_problem,
@@ -40,6 +54,7 @@ from rectification.selectors import (
     report_attachments,
     status_counts,
 )
+from rectification.services import INSPECTING_ROLES
 
 SORTS = {
     "deadline": ("sort_deadline", False),
@@ -219,7 +234,10 @@ def problem_bulk(request: HttpRequest) -> HttpResponse:
             messages.error(request, error.message)
         else:
             messages.success(request, _("%(count)s problems done.") % {"count": count})
-    return redirect(request.POST.get("next") or "rectification:problem_list")
+    target = request.POST.get("next", "")
+    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect("rectification:problem_list")
+    return redirect(target)
 
 
 def _int(value: Any) -> int | None:
@@ -281,5 +299,195 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "status_chart": status_chart,
             "levels": dict(ProblemLevel.choices),
             "kinds": dict(ClosureKind.choices),
+        },
+    )
+
+
+# --- Review rounds (三上三下) -------------------------------------------------------------
+
+
+@login_required
+def list_index(request: HttpRequest) -> HttpResponse:
+    """Every unit's problem list in scope, where it stands in its review rounds."""
+    lists = (
+        ProblemList.objects.visible_to(request.user)
+        .select_related("org", "campaign")
+        .annotate(
+            problem_count=Subquery(
+                Problem.objects.filter(campaign=OuterRef("campaign"), org=OuterRef("org"))
+                .order_by()
+                .values("org")
+                .annotate(n=Count("pk"))
+                .values("n")[:1]
+            )
+        )
+        .order_by("status", "org__path")
+    )
+    scope = request.scope_org  # type: ignore[attr-defined]
+    if scope is not None:
+        lists = lists.within(scope)
+    status = request.GET.get("status", "")
+    if status in ListStatus.values:
+        lists = lists.filter(status=status)
+    in_scope = ProblemList.objects.visible_to(request.user)
+    if scope is not None:
+        in_scope = in_scope.within(scope)
+    counts = dict(in_scope.values_list("status").annotate(n=Count("pk")).order_by())
+    return render(
+        request,
+        "rectification/list_index.html",
+        {"lists": lists[:500], "status": status, "statuses": ListStatus.choices, "counts": counts},
+    )
+
+
+@login_required
+def list_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    problem_list = get_object_or_404(
+        ProblemList.objects.visible_to(request.user).select_related("org", "campaign"), pk=pk
+    )
+    problems = (
+        Problem.objects.filter(campaign=problem_list.campaign, org=problem_list.org)
+        .annotate(measure_count=Count("measures"))
+        .order_by("id")
+    )
+    return render(
+        request,
+        "rectification/list_detail.html",
+        {
+            "problem_list": problem_list,
+            "rounds": problem_list.rounds.select_related("actor"),
+            "problems": problems,
+            "can_submit": problem_list.status in (ListStatus.DRAFTING, ListStatus.RETURNED)
+            and holds_role_over(request.user, problem_list.org, FIXING_ROLES),
+            "can_review": problem_list.status == ListStatus.SUBMITTED
+            and holds_role_over(request.user, problem_list.org, APPROVING_ROLES, above=True),
+        },
+    )
+
+
+@login_required
+@require_POST
+def list_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    problem_list = get_object_or_404(
+        ProblemList.objects.visible_to(request.user).select_related("org", "campaign"), pk=pk
+    )
+    comment = request.POST.get("comment", "")
+    try:
+        if action == "submit":
+            services.problem_list_submit(
+                campaign=problem_list.campaign, org=problem_list.org, acting_user=request.user, comment=comment
+            )
+        elif action == "return":
+            services.problem_list_return(problem_list=problem_list, acting_user=request.user, comment=comment)
+        elif action == "accept":
+            services.problem_list_accept(problem_list=problem_list, acting_user=request.user, comment=comment)
+        else:
+            raise Http404
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("rectification:list_detail", pk=problem_list.pk)
+
+
+# --- Special rectifications (专项整治) ----------------------------------------------------
+
+
+@login_required
+def drive_index(request: HttpRequest) -> HttpResponse:
+    """Special rectifications in scope with their progress (rectified of their problems)."""
+    drives = (
+        SpecialRectification.objects.visible_to(request.user)
+        .select_related("org", "domain", "campaign")
+        .annotate(
+            problem_count=Count("problems"),
+            rectified=Count("problems", filter=Q(problems__closure_kind=ClosureKind.RECTIFIED)),
+        )
+        .order_by("campaign", "level", "name")
+    )
+    form = SpecialRectificationForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            drive = services.special_rectification_create(acting_user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("“%(name)s” was set up.") % {"name": drive.name})
+            return redirect("rectification:drive_index")
+    can_create = request.user.is_superuser or has_any_role(request.user, CREATING_ROLES)
+    return render(request, "rectification/drive_index.html", {"drives": drives, "form": form, "can_create": can_create})
+
+
+@login_required
+@require_POST
+def drive_conclude(request: HttpRequest, pk: int) -> HttpResponse:
+    drive = get_object_or_404(SpecialRectification.objects.visible_to(request.user), pk=pk)
+    try:
+        services.special_rectification_conclude(
+            special_rectification=drive, acting_user=request.user, comment=request.POST.get("comment", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("rectification:drive_index")
+
+
+# --- Inspection rounds (督查) -------------------------------------------------------------
+
+
+@login_required
+def inspection_index(request: HttpRequest) -> HttpResponse:
+    inspections = (
+        Inspection.objects.visible_to(request.user)
+        .select_related("org", "campaign", "inspector", "supervisor")
+        .annotate(
+            finding_count=Count("findings", distinct=True),
+            reexamination_count=Count("findings", filter=Q(findings__orders_reexamination=True), distinct=True),
+            unit_count=Count("units", distinct=True),
+        )
+        .order_by("campaign", "number")
+    )
+    form = InspectionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            inspection = services.inspection_create(acting_user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("“%(name)s” was set up.") % {"name": inspection.title})
+            return redirect("rectification:inspection_detail", pk=inspection.pk)
+    can_create = request.user.is_superuser or has_any_role(request.user, INSPECTING_ROLES)
+    return render(
+        request,
+        "rectification/inspection_index.html",
+        {"inspections": inspections, "form": form, "can_create": can_create},
+    )
+
+
+@login_required
+def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    inspection = get_object_or_404(
+        Inspection.objects.visible_to(request.user).select_related("org", "campaign", "inspector", "supervisor"),
+        pk=pk,
+    )
+    form = FindingForm(request.POST or None, inspection=inspection)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.inspection_finding_add(inspection=inspection, acting_user=request.user, **form.cleaned_data)
+        except DomainError as error:
+            add_domain_error(form, error)
+        else:
+            messages.success(request, _("The finding was recorded and fed back."))
+            return redirect("rectification:inspection_detail", pk=inspection.pk)
+    return render(
+        request,
+        "rectification/inspection_detail.html",
+        {
+            "inspection": inspection,
+            "units": inspection.units.order_by("path"),
+            "findings": inspection.findings.select_related("org", "fed_back_to", "problem"),
+            "form": form,
+            "can_add": holds_role_over(request.user, inspection.org, INSPECTING_ROLES),
         },
     )

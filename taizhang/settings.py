@@ -196,6 +196,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models share the names "status" and the like: name their enums explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemStatusEnum": "rectification.choices.ItemStatus",
+        "ListStatusEnum": "rectification.choices.ListStatus",
+        "ExtensionStatusEnum": "rectification.choices.ExtensionStatus",
+        "DriveStatusEnum": "rectification.choices.DriveStatus",
+        "InspectionStatusEnum": "rectification.choices.InspectionStatus",
+        "CampaignStatusEnum": "campaigns.choices.CampaignStatus",
+    },
 }
 
 # --- Mail, logging ----------------------------------------------------------------------

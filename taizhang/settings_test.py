@@ -5,6 +5,11 @@ workflow, scoping and attachment machinery is tested on its own, before any doma
 uses it. Static files are served by the plain storage so no ``collectstatic`` is needed.
 """
 
+import atexit
+import shutil
+import tempfile
+from pathlib import Path
+
 from taizhang.settings import *  # noqa: F403
 from taizhang.settings import DATABASES, INSTALLED_APPS, STORAGES, VAR_DIR
 
@@ -23,3 +28,7 @@ HUEY = {"huey_class": "huey.MemoryHuey", "immediate": True, "name": "taizhang-te
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 (VAR_DIR / "static").mkdir(exist_ok=True)  # WhiteNoise warns when STATIC_ROOT is missing
+
+# Uploaded evidence goes to a throw-away folder per test process, removed at exit.
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="taizhang-test-media-"))
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
