@@ -34,11 +34,16 @@ class MultipleFileField(forms.FileField):
 
 
 class UsernameField(forms.CharField):
+    """A person by user name, among the people the form's user sees (so the field tells
+    nobody which accounts exist elsewhere)."""
+
+    queryset = User.objects.none()
+
     def to_python(self, value):  # type: ignore[no-untyped-def]
         name = super().to_python(value).strip()
         if not name:
             return None
-        user = User.objects.filter(username=name).first()
+        user = self.queryset.filter(username=name).first()
         if user is None:
             raise forms.ValidationError(_("No account has the user name “%(name)s”."), params={"name": name})
         return user
@@ -66,6 +71,7 @@ class ProblemForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["org"].queryset = Org.objects.visible_to(user)
+        self.fields["owner"].queryset = User.objects.visible_to(user)
         campaigns = Campaign.objects.visible_to(user).active()
         self.fields["campaign"].queryset = campaigns
         self.fields["channel"].queryset = Channel.objects.filter(campaign__in=campaigns, is_active=True)
@@ -103,6 +109,10 @@ class MeasureForm(forms.Form):
     title = forms.CharField(max_length=300)
     deadline = forms.DateField(required=False)
     owner = UsernameField(required=False)
+
+    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["owner"].queryset = User.objects.visible_to(user)
 
 
 class OrgCodesField(forms.CharField):
@@ -152,6 +162,8 @@ class InspectionForm(BootstrapFormMixin, forms.Form):
         visible = Org.objects.visible_to(user)
         self.fields["org"].queryset = visible
         self.fields["units"].queryset = visible
+        self.fields["inspector"].queryset = User.objects.visible_to(user)
+        self.fields["supervisor"].queryset = User.objects.visible_to(user)
 
 
 class FindingForm(BootstrapFormMixin, forms.Form):

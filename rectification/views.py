@@ -203,7 +203,7 @@ def problem_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 comment=request.POST.get("comment", ""),
             )
         elif action == "measure_add":
-            form = MeasureForm(request.POST)
+            form = MeasureForm(request.POST, user=user)
             if not form.is_valid():
                 raise DomainError(_form_errors(form))
             services.measure_add(problem=problem, acting_user=user, **form.cleaned_data)
@@ -269,8 +269,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     except ScopeNotFound as problem:
         raise Http404 from problem
     except DomainError as problem:
+        # A malformed date or period: keep the org and campaign asked for, default dates.
         error = problem.message
-        scope = build_scope(user=request.user, org=scope_org.code if scope_org else None)
+        fallback_org = params.get("org") or (scope_org.code if scope_org else None)
+        try:
+            scope = build_scope(user=request.user, org=fallback_org, campaign=params.get("campaign") or None)
+        except DomainError:
+            scope = build_scope(user=request.user, org=fallback_org)
     figures = collect(scope)
     ledger = figures.get("rectification", {})
     problems = ledger.get("problems", {})
@@ -405,6 +410,8 @@ def drive_index(request: HttpRequest) -> HttpResponse:
         )
         .order_by("campaign", "level", "name")
     )
+    if request.scope_org is not None:  # type: ignore[attr-defined]
+        drives = drives.within(request.scope_org)  # type: ignore[attr-defined]
     form = SpecialRectificationForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -448,6 +455,8 @@ def inspection_index(request: HttpRequest) -> HttpResponse:
         )
         .order_by("campaign", "number")
     )
+    if request.scope_org is not None:  # type: ignore[attr-defined]
+        inspections = inspections.within(request.scope_org)  # type: ignore[attr-defined]
     form = InspectionForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("orgs/", include("orgs.urls")),
     path("campaigns/", include("campaigns.urls")),
+    path("ledger/", include("rectification.urls_import")),
     path("ledger/", include("rectification.urls")),
     path("", include("core.urls")),
 ]

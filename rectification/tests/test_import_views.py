@@ -8,7 +8,6 @@ import datetime
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import include, path
 
 from core.models import ImportJob
 from core.spreadsheets import read_workbook
@@ -20,11 +19,6 @@ from rectification.models import Measure, Problem
 from rectification.tasks import _progress_writer
 from rectification.tests.factories import MeasureFactory, ProblemFactory
 from rectification.tests.test_importers import HEADER, good_row, row
-from taizhang.urls import urlpatterns as site_urls
-
-# Until the lead wires ``rectification.urls_import`` into the site, these tests add it.
-urlpatterns = [path("ledger/", include("rectification.urls_import")), *site_urls]
-pytestmark = pytest.mark.urls(__name__)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
