@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import django_filters
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -26,6 +28,12 @@ class ProblemFilterSet(django_filters.FilterSet):
     overdue = django_filters.BooleanFilter(label=_("Overdue"), method="filter_overdue")
     immediate = django_filters.BooleanFilter(label=_("Fixed at once"))
     special_rectification = django_filters.NumberFilter(label=_("Special rectification"))
+    # What was added, closed and still open in a period (滚动销号, dynamic management).
+    added_from = django_filters.DateFilter(label=_("Added from"), method="filter_added_from")
+    added_to = django_filters.DateFilter(label=_("Added up to"), method="filter_added_to")
+    closed_from = django_filters.DateFilter(label=_("Closed from"), method="filter_closed_from")
+    closed_to = django_filters.DateFilter(label=_("Closed up to"), method="filter_closed_to")
+    open_on = django_filters.DateFilter(label=_("Still open on"), method="filter_open_on")
 
     class Meta:
         model = Problem
@@ -41,6 +49,11 @@ class ProblemFilterSet(django_filters.FilterSet):
             "overdue",
             "immediate",
             "special_rectification",
+            "added_from",
+            "added_to",
+            "closed_from",
+            "closed_to",
+            "open_on",
         ]
 
     def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
@@ -63,3 +76,25 @@ class ProblemFilterSet(django_filters.FilterSet):
             return queryset
         overdue = Q(deadline__lt=timezone.localdate()) & ~Q(status=ItemStatus.CLOSED)
         return queryset.filter(overdue) if value else queryset.exclude(overdue)
+
+    @staticmethod
+    def _start(day: datetime.date) -> datetime.datetime:
+        """The first instant of ``day`` in the office's time zone."""
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+    def filter_added_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(created_at__gte=self._start(value))
+
+    def filter_added_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(created_at__lt=self._start(value + datetime.timedelta(days=1)))
+
+    def filter_closed_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(closed_at__gte=self._start(value))
+
+    def filter_closed_to(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        return queryset.filter(closed_at__lt=self._start(value + datetime.timedelta(days=1)))
+
+    def filter_open_on(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
+        """Listed by the end of ``value`` and not closed by then (closed later counts as open)."""
+        end = self._start(value + datetime.timedelta(days=1))
+        return queryset.filter(created_at__lt=end).filter(Q(closed_at__isnull=True) | Q(closed_at__gte=end))
