@@ -151,10 +151,12 @@ def collectstatic(source: Path) -> float:
     return time.perf_counter() - start
 
 
-def start_server(source: Path, port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:
+def start_server(source: Path, port: int, workers: int, log: Path, *, timeout: int = 30) -> subprocess.Popen[bytes]:
+    """gunicorn on ``port``; ``timeout`` is its worker timeout (raise it to measure pages
+    slower than gunicorn's default 30 s instead of getting the worker killed)."""
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "taizhang.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", str(workers)]
-    command += ["--graceful-timeout", "5"]
+    command += ["--graceful-timeout", "5", "--timeout", str(timeout)]
     with log.open("wb") as output:  # Django's own log (tracebacks) goes to stderr too
         process = subprocess.Popen(
             command, cwd=source, env=server_environment(), start_new_session=True, stdout=output, stderr=output

@@ -71,9 +71,48 @@ def http_table(data: dict[str, Any]) -> list[str]:
     return lines
 
 
+def ledger_tables(data: dict[str, Any]) -> list[str]:
+    """The ledger benchmark (``bench.ledger_bench``): one row per case, one column per scope."""
+    scopes = list(data.get("http", {}))
+    lines: list[str] = []
+    if scopes:
+        cases = list(data["http"][scopes[0]]["cases"])
+        lines += ["| case | " + " | ".join(scopes) + " |", "|---|" + "--:|" * len(scopes)]
+        for case in cases:
+            cells = []
+            for label in scopes:
+                entry = data["http"][label]["cases"].get(case, {})
+                if "skipped" in entry:
+                    cells.append(f"{entry['status']} ({entry['skipped']})")
+                elif "median_ms" in entry:
+                    cells.append(f"{entry['median_ms']:.0f} / {entry['p95_ms']:.0f} (n={entry['n']})")
+                else:
+                    cells.append("")
+            lines.append(f"| {case} | " + " | ".join(cells) + " |")
+        lines.append("")
+    statistics = data.get("statistics", {})
+    if statistics:
+        lines += [
+            "| scope | org | `stats --json` median / p95 ms | ledger provider alone | problems |",
+            "|---|---|--:|--:|--:|",
+        ]
+        for label, entry in statistics.items():
+            command, ledger = entry["stats_command"], entry["ledger_figures"]
+            lines.append(
+                f"| {label} | {entry['org']} | {command['median_ms']:.0f} / {command['p95_ms']:.0f} "
+                f"| {ledger['median_ms']:.0f} | {entry['problems']:,} |"
+            )
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     out: list[str] = []
     for vendor in variants():
+        ledger = load("ledger", vendor)
+        if ledger:
+            out += [f"### Ledger, {vendor}: median / p95 ms (load {ledger.get('load_at_start', '?')})", ""]
+            out += ledger_tables(ledger)
         visible = load("visible_to", vendor)
         if visible:
             out += [f"### visible_to in process, {vendor} ({visible['repeat']} repetitions)", ""]
