@@ -24,11 +24,26 @@ def problems_visible(*, user: Any, scope: Any = None) -> QuerySet[Problem]:
     )
     if scope is not None:
         problems = problems.filter(subtree_q([scope.path], field="org__path"))
-    return problems.annotate(
-        sort_deadline=Coalesce("deadline", DATE_MAX),
-        measure_count=Count("measures", distinct=True),
-        measures_closed=Count("measures", filter=Q(measures__status=ItemStatus.CLOSED), distinct=True),
-    )
+    # No per-row measure counts here: grouping a million problems by their measures to
+    # keep fifty rows cost 23 s at province scope (bench). ``with_measure_counts`` adds
+    # them to the page's rows afterwards, in one small query.
+    return problems.annotate(sort_deadline=Coalesce("deadline", DATE_MAX))
+
+
+def with_measure_counts(problems: list[Problem]) -> list[Problem]:
+    """Set ``measure_count`` and ``measures_closed`` on a page of problems (one query)."""
+    counts = {
+        row["problem_id"]: row
+        for row in Measure.objects.filter(problem_id__in=[p.pk for p in problems])
+        .values("problem_id")
+        .annotate(total=Count("pk"), closed=Count("pk", filter=Q(status=ItemStatus.CLOSED)))
+        .order_by()
+    }
+    for problem in problems:
+        row = counts.get(problem.pk, {})
+        problem.measure_count = row.get("total", 0)  # type: ignore[attr-defined]
+        problem.measures_closed = row.get("closed", 0)  # type: ignore[attr-defined]
+    return problems
 
 
 def status_counts(problems: QuerySet[Problem], *, today: datetime.date | None = None) -> dict[str, int]:

@@ -53,6 +53,7 @@ from rectification.selectors import (
     problems_visible,
     report_attachments,
     status_counts,
+    with_measure_counts,
 )
 from rectification.services import INSPECTING_ROLES
 
@@ -73,6 +74,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "deadline")
     key, descending = SORTS.get(sort, SORTS["deadline"])
     page = keyset_page(problems, key=key, descending=descending, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    with_measure_counts(page.rows)
     today = timezone.localdate()
     context = {
         "filter": filterset,

@@ -71,8 +71,9 @@ TODAY = timezone.localdate()
 IN_A_MONTH = TODAY + datetime.timedelta(days=30)
 LAST_WEEK = TODAY - datetime.timedelta(days=7)
 # The ledger list's queries whatever the number of rows (session, user, grants for the
-# scope, the filters' choices, the tab counts, one page of rows with its relations).
-LIST_QUERIES = 10
+# scope, the filters' choices, the tab counts, one page of rows with its relations, the
+# page's measure counts).
+LIST_QUERIES = 11
 
 
 # --- helpers ------------------------------------------------------------------------------
