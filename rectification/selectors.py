@@ -7,11 +7,9 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from core.models import Attachment, Event
-from core.pagination import DATE_MAX
 from core.scoping import subtree_q
 from rectification.choices import ItemStatus
 from rectification.models import Measure, Problem, ProgressReport
@@ -27,7 +25,7 @@ def problems_visible(*, user: Any, scope: Any = None) -> QuerySet[Problem]:
     # No per-row measure counts here: grouping a million problems by their measures to
     # keep fifty rows cost 23 s at province scope (bench). ``with_measure_counts`` adds
     # them to the page's rows afterwards, in one small query.
-    return problems.annotate(sort_deadline=Coalesce("deadline", DATE_MAX))
+    return problems
 
 
 def with_measure_counts(problems: list[Problem]) -> list[Problem]:
