@@ -512,6 +512,80 @@ def test_ten_thousand_rows_import(campaign, people, tree):
     assert reported[-1] == (20_000, 20_000)
 
 
+def test_rows_are_written_as_the_models_would_write_them(campaign, people, tree):
+    """Problems, measures and events go in as plain rows with reserved ids: no id is
+    taken twice (not even one of a deleted problem), each measure and event names its own
+    problem, and every column holds what the model would have put there."""
+    ChannelFactory(campaign=campaign, code="dc", name="督察")
+    earlier = Problem.objects.create(
+        campaign=campaign, org=tree.community_a, title="早先的问题", level=ProblemLevel.GRASSROOTS
+    )
+    highest = earlier.pk
+    earlier.delete()
+    rows = [HEADER]
+    for n in range(3):
+        rows.append(good_row(**{"问题": f"问题{n}", "序号": n + 1, "问题来源": "督察", "整改措施": f"措施{n}甲"}))
+        rows.append(row(序号=n + 1, 整改措施=f"措施{n}乙", 整改状态="已完成" if n == 2 else None))
+    rows.append(good_row(**{"问题": "已销号的问题", "序号": 4, "整改措施": "清理", "整改状态": "已销号"}))
+    result = import_ledger(
+        data=xlsx_bytes(rows), filename="台账.xlsx", campaign=campaign, acting_user=people.supervisor
+    )
+    assert result.ok, errors_of(result)
+    problems = list(Problem.objects.filter(campaign=campaign).order_by("pk"))
+    assert [p.title for p in problems] == ["问题0", "问题1", "问题2", "已销号的问题"]
+    assert all(p.pk > highest for p in problems)
+    for problem in problems:
+        assert problem.campaign_id == campaign.pk and problem.created_by == people.supervisor
+        assert problem.created_at is not None and problem.updated_at is not None
+        assert problem.special_rectification_id is None and problem.owner_id is None
+        assert problem.deadline == problem.original_deadline == datetime.date(2023, 12, 31)
+        assert problem.found_date == datetime.date(2023, 10, 15)
+        (event,) = Event.objects.filter(object_id=problem.pk, action="imported")
+        assert event.item == problem and event.org_id == problem.org_id and event.actor == people.supervisor
+        assert event.changes["measures"] == problem.measures.count()
+        assert event.created_at == problem.created_at
+        for measure in problem.measures.all():
+            assert measure.campaign_id == campaign.pk and measure.org_id == problem.org_id
+            assert measure.created_by == people.supervisor and measure.updated_at is not None
+    assert [p.channel.name if p.channel else None for p in problems] == ["督察", "督察", "督察", None]
+    assert [[m.title for m in p.measures.order_by("pk")] for p in problems] == [
+        ["措施0甲", "措施0乙"],
+        ["措施1甲", "措施1乙"],
+        ["措施2甲", "措施2乙"],
+        ["清理"],
+    ]
+    closed = problems[-1]
+    assert closed.status == ItemStatus.CLOSED and closed.closed_at == closed.created_at
+    assert Event.objects.get(object_id=closed.pk, action="imported").changes == {
+        "file": "台账.xlsx",
+        "row": 8,  # header on row 1, no title row
+        "measures": 1,
+        "closure_kind": ClosureKind.RECTIFIED,
+    }
+    assert [m.status for m in problems[2].measures.order_by("pk")] == [ItemStatus.RECTIFYING, ItemStatus.CLOSED]
+    # The ids used are taken: the next problem entered by hand gets a new one.
+    after = Problem.objects.create(campaign=campaign, org=tree.community_a, title="之后的问题", level="grassroots")
+    assert after.pk > problems[-1].pk
+
+
+@pytest.mark.django_db
+def test_a_column_the_import_does_not_name_stops_it():
+    """A field added to the models must be given its value in the import on purpose, not
+    written as its default in every row without a word."""
+    from django.db import connection
+
+    from rectification.importers import DEFAULT, _Rows
+
+    varying = ("problem_id", "org_id", "title", "deadline", "original_deadline", "status", "closure_kind")
+    constants = {"campaign_id": 1, "created_by_id": None, "created_at": DEFAULT, "updated_at": DEFAULT}
+    with pytest.raises(ValueError, match="closed_at"):
+        _Rows(Measure, connection, varying, **constants, owner_id=DEFAULT)
+    with pytest.raises(ValueError, match="no_such_field"):
+        _Rows(Measure, connection, (*varying, "closed_at"), **constants, owner_id=DEFAULT, no_such_field=1)
+    rows = _Rows(Measure, connection, (*varying, "closed_at"), **constants, owner_id=DEFAULT)
+    assert rows.columns.count(",") == len(Measure._meta.concrete_fields) - 2  # all but the id
+
+
 # --- The command ----------------------------------------------------------------------------
 
 
