@@ -27,6 +27,7 @@ migrate: install
 
 demo: migrate
 	$(PY) manage.py load_demo
+	$(PY) manage.py optimize_database
 
 # Set up everything, load the demo campaign, start the background worker and serve on
 # http://$(HOST):$(PORT)
