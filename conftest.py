@@ -25,6 +25,34 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}
+
+
+@pytest.fixture(autouse=True)
+def _official_calendar(request: pytest.FixtureRequest) -> None:
+    """The seeded official calendar, for every test that uses the database.
+
+    The data migration seeds it once, but a transactional test (browser, concurrency)
+    empties every table when it ends, and later tests on the same worker would find
+    working days without holidays.
+    """
+    wants_db = request.node.get_closest_marker("django_db") or DB_FIXTURES & set(request.fixturenames)
+    if not wants_db:
+        return
+    request.getfixturevalue("transactional_db" if _is_transactional(request) else "db")
+    from core.models import CalendarDay, CalendarYear
+    from core.official_calendar import seed
+
+    seed(CalendarYear, CalendarDay)
+
+
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
 @dataclass
 class Tree:
     """District → (department, street → (community A → grid, community B))."""

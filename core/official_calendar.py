@@ -33,3 +33,21 @@ def package_days() -> dict[int, list[tuple[datetime.date, str, str]]]:
         label = getattr(name, "value", name)
         years[day.year].append((day, "workday", HOLIDAY_NAMES.get(label, label)))
     return dict(years)
+
+
+def seed(calendar_year_model, calendar_day_model) -> int:  # type: ignore[no-untyped-def]
+    """Write the package's years that the tables lack; returns how many years were added.
+
+    Takes the models as arguments so the data migration can pass its historical ones.
+    """
+    present = set(calendar_year_model.objects.values_list("year", flat=True))
+    added = 0
+    for year, days in sorted(package_days().items()):
+        if year in present:
+            continue
+        calendar_day_model.objects.bulk_create(
+            calendar_day_model(date=d, kind=kind, name=name) for d, kind, name in days
+        )
+        calendar_year_model.objects.create(year=year, source="package")
+        added += 1
+    return added

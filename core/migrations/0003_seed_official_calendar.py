@@ -4,13 +4,9 @@ from django.db import migrations
 
 
 def seed(apps, schema_editor):
-    from core.official_calendar import package_days
+    from core.official_calendar import seed as seed_years
 
-    CalendarYear = apps.get_model("core", "CalendarYear")
-    CalendarDay = apps.get_model("core", "CalendarDay")
-    for year, days in sorted(package_days().items()):
-        CalendarDay.objects.bulk_create(CalendarDay(date=d, kind=kind, name=name) for d, kind, name in days)
-        CalendarYear.objects.create(year=year, source="package")
+    seed_years(apps.get_model("core", "CalendarYear"), apps.get_model("core", "CalendarDay"))
 
 
 def unseed(apps, schema_editor):
