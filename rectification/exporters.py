@@ -184,6 +184,20 @@ def _chunked_problems(queryset: QuerySet[Problem]) -> Iterable[tuple[Problem, li
                 yield by_id[pk], measures.get(pk, [])
 
 
+def _merge(sheet: Any, coordinates: str) -> None:
+    """``sheet.merge_cells`` without its overlap check.
+
+    openpyxl checks each new range against every range merged before (a linear scan), so a
+    ledger of tens of thousands of problems took minutes to export; the ranges here are
+    disjoint by construction (one problem's rows, one column each).
+    """
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    merged = MergedCellRange(sheet, coordinates)
+    sheet.merged_cells.ranges.add(merged)
+    sheet._clean_merge_range(merged)
+
+
 def _write(rows_of_problems: Iterable[list[list[Any]]], *, title: str, notes: bool = False) -> bytes:
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, Side
@@ -228,7 +242,7 @@ def _write(rows_of_problems: Iterable[list[list[Any]]], *, title: str, notes: bo
         if len(rows) > 1:
             for column in MERGED_DOWN:
                 letter = get_column_letter(column + 1)
-                sheet.merge_cells(f"{letter}{current}:{letter}{current + len(rows) - 1}")
+                _merge(sheet, f"{letter}{current}:{letter}{current + len(rows) - 1}")
         current += len(rows)
     for row in sheet.iter_rows(min_row=4, max_row=current - 1, max_col=WIDTH):
         for cell in row:
