@@ -147,6 +147,8 @@ ACTION_LABELS = {
     "extension_refused": _("Extension refused"),
     "domain_added": _("Domain added"),
     "concluded": _("Concluded"),
+    "inspection_started": _("Inspection round started"),
+    "inspection_concluded": _("Inspection round concluded"),
 }
 
 

@@ -39,6 +39,7 @@ from rectification.choices import (
     ClosureKind,
     DriveStatus,
     ExtensionStatus,
+    InspectionStatus,
     ItemStatus,
     ListStatus,
     ProblemLevel,
@@ -1121,3 +1122,41 @@ def _list_reexamine(*, campaign: Campaign, org: Org, acting_user: Any, comment: 
         changes={"round": review_round.number},
     )
     return review_round
+
+
+# Where an inspection round may go next: planned → under way → concluded.
+INSPECTION_MOVES = {
+    "start": (InspectionStatus.PLANNED, InspectionStatus.UNDER_WAY),
+    "conclude": (InspectionStatus.UNDER_WAY, InspectionStatus.CONCLUDED),
+}
+
+
+@transaction.atomic
+def inspection_move(*, inspection: Inspection, action: str, acting_user: Any, comment: str = "") -> Inspection:
+    """Start a planned round or conclude one under way (the inspector or a supervisor).
+
+    Concluding records the end date (today unless one was set); of two concurrent moves
+    exactly one wins.
+    """
+    if action not in INSPECTION_MOVES:
+        raise DomainError(_("Unknown action."), field="action")
+    _require(acting_user, inspection.org, INSPECTING_ROLES, _("You may not run inspection rounds here."))
+    source, target = INSPECTION_MOVES[action]
+    fields: dict[str, Any] = {"status": target}
+    if target == InspectionStatus.CONCLUDED:
+        fields["end_date"] = inspection.end_date or timezone.localdate()
+    moved = Inspection.objects.filter(pk=inspection.pk, status=source).update(**fields)
+    if moved != 1:
+        current = Inspection.objects.get(pk=inspection.pk)
+        raise Conflict(_("The round is “%(status)s”; reload the page.") % {"status": current.get_status_display()})
+    event_record(
+        item=inspection,
+        actor=acting_user,
+        action="inspection_started" if action == "start" else "inspection_concluded",
+        from_status=source,
+        to_status=target,
+        comment=comment,
+    )
+    for name, value in fields.items():
+        setattr(inspection, name, value)
+    return inspection

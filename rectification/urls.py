@@ -15,6 +15,7 @@ urlpatterns = [
     path("drives/<int:pk>/conclude/", views.drive_conclude, name="drive_conclude"),
     path("inspections/", views.inspection_index, name="inspection_index"),
     path("inspections/<int:pk>/", views.inspection_detail, name="inspection_detail"),
+    path("inspections/<int:pk>/<str:action>/", views.inspection_action, name="inspection_action"),
     path("<int:pk>/", views.problem_detail, name="problem_detail"),
     path("<int:pk>/<str:action>/", views.problem_action, name="problem_action"),
 ]

@@ -477,6 +477,22 @@ def inspection_index(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def inspection_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Start or conclude an inspection round."""
+    inspection = get_object_or_404(Inspection.objects.visible_to(request.user), pk=pk)
+    try:
+        services.inspection_move(
+            inspection=inspection, action=action, acting_user=request.user, comment=request.POST.get("comment", "")
+        )
+    except DomainError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Done."))
+    return redirect("rectification:inspection_detail", pk=inspection.pk)
+
+
+@login_required
 def inspection_detail(request: HttpRequest, pk: int) -> HttpResponse:
     inspection = get_object_or_404(
         Inspection.objects.visible_to(request.user).select_related("org", "campaign", "inspector", "supervisor"),
