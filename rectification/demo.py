@@ -1675,6 +1675,7 @@ class _Loader:
                 acting_user=self.inspector,
             )
             self.context.counts["inspection rounds"] += 1
+            services.inspection_move(inspection=inspection, action="start", acting_user=self.inspector)
             for finding in findings:
                 org = self.orgs[finding.unit]
                 services.inspection_finding_add(
@@ -1703,6 +1704,10 @@ class _Loader:
                     services.problem_list_accept(
                         problem_list=problem_list, acting_user=unit.reviewer, comment="重新检视到位，同意。"
                     )
+            if end_date < self.today:
+                services.inspection_move(
+                    inspection=inspection, action="conclude", acting_user=self.inspector, comment="本轮督查结束。"
+                )
 
     def immediate(self, planned: list[Planned]) -> None:
         """立行立改: found this week, entered into the accepted lists (rolling), fixed at once."""
