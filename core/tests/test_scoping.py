@@ -58,7 +58,7 @@ class TestAncestorPaths:
         assert ancestor_paths("") == []
 
     def test_agrees_with_the_tree(self, tree):
-        expected = [org.path for org in tree.grid_a.get_ancestors()] + [tree.grid_a.path]
+        expected = [org.path for org in Org.objects.get_ancestors(tree.grid_a)] + [tree.grid_a.path]
         assert ancestor_paths(tree.grid_a.path) == expected
         assert tree.grid_a.ancestor_paths() == expected
 
