@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from rest_framework import mixins, serializers, viewsets
 
+from api.fields import OrgCodeField
 from api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
 from orgs import services
 from orgs.filters import OrgFilterSet, PersonFilterSet
@@ -50,7 +51,9 @@ class OrgViewSet(ScopedReadOnlyViewSet):
 
 
 class PersonSerializer(serializers.ModelSerializer):
-    home_org = serializers.SlugRelatedField(slug_field="code", queryset=Org.objects.all())
+    # Any org by code; the services refuse (403) one outside the caller's reach. A NUL in
+    # the code is a 400, not a server error on PostgreSQL.
+    home_org = OrgCodeField(queryset=Org.objects.all())
 
     class Meta:
         model = User

@@ -25,6 +25,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from api.exceptions import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
+from api.fields import OrgCodeField
 from api.pagination import IdCursorPagination
 from api.viewsets import ScopedViewSetMixin
 from campaigns.models import Campaign, Channel
@@ -166,20 +167,6 @@ def _campaign_drives(user: Any) -> QuerySet[SpecialRectification]:
 
 def _visible_problems(user: Any) -> QuerySet[Problem]:
     return Problem.objects.visible_to(user)
-
-
-class OrgCodeField(serializers.SlugRelatedField):
-    """An org named by its code. A NUL character is refused here: PostgreSQL cannot even
-    compare it, and the lookup would fail as a server error instead of a 400."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("queryset", Org.objects.none())
-        super().__init__(slug_field="code", **kwargs)
-
-    def to_internal_value(self, data: Any) -> Org:
-        if isinstance(data, str) and "\x00" in data:
-            self.fail("invalid")
-        return super().to_internal_value(data)
 
 
 def _org_field(**kwargs: Any) -> OrgCodeField:

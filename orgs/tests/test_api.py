@@ -97,6 +97,15 @@ class TestPeopleWrite:
         )
         assert response.status_code == 400 and response.json()["field"] == "home_org"
 
+    @pytest.mark.parametrize("code", ["AK\x00JM", "NO\x00PE"])
+    def test_a_garbled_org_code_is_a_400_not_a_server_error(self, tree, people, code):
+        before = User.objects.count()
+        response = client_for(people.clerk_a).post(
+            "/api/people/", {"username": "x", "real_name": "x", "home_org": code}, content_type="application/json"
+        )
+        assert response.status_code == 400 and response.json()["field"] == "home_org"
+        assert User.objects.count() == before
+
     def test_update_within_reach(self, tree, people):
         response = client_for(people.clerk_a).patch(
             f"/api/people/{people.member_a.pk}/", {"position": "网格员"}, content_type="application/json"
