@@ -48,6 +48,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "summary": summary,
             "grants": grants_of(request.user),
             "campaigns": campaigns_visible(user=request.user).active()[:5],
+            "campaign_count": campaigns_visible(user=request.user).active().count(),
             "members_chart": members_chart,
             "member_categories": MemberCategory,
             "today": timezone.localdate(),

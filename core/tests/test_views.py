@@ -352,3 +352,12 @@ class TestAttachmentDownload:
 
     def test_an_unknown_attachment_is_404(self, people, attachments):
         assert client_for(people.admin).get("/attachments/999999/").status_code == 404
+
+
+def test_the_overview_counts_every_campaign_under_way_not_only_those_listed(tree, people):
+    from core.testing.factories import CampaignFactory
+
+    for n in range(7):
+        CampaignFactory(org=tree.district, name=f"专项{n}")
+    html = client_for(people.supervisor).get("/").content.decode()
+    assert element(html, "count-campaigns").text == "7"
