@@ -2,10 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.http import HttpRequest
+from django.template import TemplateDoesNotExist
+from django.template.loader import get_template
+
+
+@functools.cache
+def app_templates(name: str) -> tuple[str, ...]:
+    """``<app>/<name>`` for every installed app that has one, in INSTALLED_APPS order.
+
+    Apps add their entries to shared pages this way instead of editing them: the left
+    menu includes each app's ``_menu.html`` (links under the "Work" heading; the
+    template gets ``name``, the current view name, to mark the active link) and the
+    public start page each app's ``_public_menu.html``.
+    """
+    found = []
+    for config in apps.get_app_configs():
+        candidate = f"{config.label}/{name}"
+        try:
+            get_template(candidate)
+        except TemplateDoesNotExist:
+            continue
+        found.append(candidate)
+    return tuple(found)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -16,6 +40,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from core.models import Notification
     from orgs.selectors import scope_choices
 
+    context["menu_templates"] = app_templates("_menu.html")
     context["scope_org"] = getattr(request, "scope_org", None)
     context["scope_choices"] = scope_choices(user)
     context["unread_notifications"] = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

@@ -1,7 +1,8 @@
 """The demo campaign that ``make run`` loads: a registry of per-app loaders and a runner.
 
-Each app that has something to show adds a module to ``DEMO_LOADERS`` exposing
-``load(context: DemoContext) -> None``; the runner calls them in order, in one
+Each app that has something to show has a ``demo`` module (``<app>/demo.py``) exposing
+``load(context: DemoContext) -> None``; the runner calls them in INSTALLED_APPS order
+(so a loader may rely on those of the apps listed before it), in one
 transaction, with one shared :class:`DemoContext`. Loaders are ordinary callers of the
 apps' services, so every org, person, grant and item they make has its events, exactly
 as if someone had entered it by hand.
@@ -21,8 +22,10 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 from importlib import import_module
+from importlib.util import find_spec
 from typing import TYPE_CHECKING
 
+from django.apps import apps
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone, translation
@@ -31,13 +34,16 @@ if TYPE_CHECKING:
     from campaigns.models import Campaign
     from orgs.models import Org, User
 
-# Loaders in the order they run; later apps append theirs (they may rely on the ones
-# before them having filled the context).
-DEMO_LOADERS: list[str] = [
-    "orgs.demo",
-    "campaigns.demo",
-    "rectification.demo",
-]
+
+def demo_loaders() -> list[str]:
+    """The ``<app>.demo`` modules of the installed apps, in INSTALLED_APPS order."""
+    found = []
+    for config in apps.get_app_configs():
+        dotted = f"{config.name}.demo"
+        if config.name != "core" and find_spec(dotted) is not None:
+            found.append(dotted)
+    return found
+
 
 # The code of the demo's root org: its presence means the demo is loaded.
 DEMO_ROOT_CODE = "AKGX"
@@ -203,7 +209,7 @@ def demo_load() -> DemoContext | None:
         return None
     with transaction.atomic(), translation.override(settings.LANGUAGE_CODE):
         context = DemoContext(installer=installer_get_or_create())
-        for dotted in DEMO_LOADERS:
+        for dotted in demo_loaders():
             import_module(dotted).load(context)
     return context
 
@@ -211,6 +217,6 @@ def demo_load() -> DemoContext | None:
 def demo_account_specs() -> list[DemoAccountSpec]:
     """The demo log-ins every loader declares, in loader order."""
     specs: list[DemoAccountSpec] = []
-    for dotted in DEMO_LOADERS:
+    for dotted in demo_loaders():
         specs.extend(getattr(import_module(dotted), "ACCOUNTS", ()))
     return specs

@@ -56,6 +56,15 @@ INSTALLED_APPS = [
     "orgs",
     "campaigns",
     "rectification",
+    "supervision",
+    "dashboards",
+    "public",
+    "wishes",
+    "intake",
+    "projects",
+    "research",
+    "study",
+    "ops",
     "api",
 ]
 
@@ -181,6 +190,16 @@ ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+
+# --- Supervision cadence -------------------------------------------------------------
+# An open item turns yellow this many working days before its deadline and red after it;
+# overdue for ESCALATE_LEADER working days, the leader above is told; for
+# ESCALATE_BULLETIN working days, it is named in the bulletin.
+WARNING_YELLOW_WORKING_DAYS = env.int("WARNING_YELLOW_WORKING_DAYS", default=3)
+ESCALATE_LEADER_WORKING_DAYS = env.int("ESCALATE_LEADER_WORKING_DAYS", default=5)
+ESCALATE_BULLETIN_WORKING_DAYS = env.int("ESCALATE_BULLETIN_WORKING_DAYS", default=10)
+# A chat-group robot (WeCom / DingTalk style) that receives reminders as one JSON POST.
+REMINDER_WEBHOOK_URL = env.str("REMINDER_WEBHOOK_URL", default="")
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {

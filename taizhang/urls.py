@@ -14,5 +14,16 @@ urlpatterns = [
     path("campaigns/", include("campaigns.urls")),
     path("ledger/", include("rectification.urls_import")),
     path("ledger/", include("rectification.urls")),
+    path("supervision/", include("supervision.urls")),
+    path("dashboards/", include("dashboards.urls")),
+    path("wishes/", include("wishes.urls")),
+    path("intake/", include("intake.urls")),
+    path("projects/", include("projects.urls")),
+    path("research/", include("research.urls")),
+    path("study/", include("study.urls")),
+    # Pages for the public: no login, phone-first, no personal data.
+    path("public/", include("public.urls")),
+    path("public/", include("wishes.urls_public")),
+    path("public/", include("intake.urls_public")),
     path("", include("core.urls")),
 ]

@@ -1,9 +1,10 @@
 """The Chinese catalogue is complete, compiled, and what the pages and services speak.
 
 The interface speaks Simplified Chinese by default and English on request. Code strings
-are English msgids; ``locale/zh_Hans/LC_MESSAGES/django.po`` holds their Chinese, and the
-compiled ``django.mo`` beside it is committed (a fresh machine has no gettext tools), so a
-stale ``.mo`` is a bug these tests catch.
+are English msgids; ``locale/zh_Hans/LC_MESSAGES/django.po`` holds their Chinese (and
+``<app>/locale/…`` for an app that keeps its own catalogue), and the compiled ``django.mo``
+beside each is committed (a fresh machine has no gettext tools), so a stale ``.mo`` is a
+bug these tests catch.
 """
 
 from __future__ import annotations
@@ -18,15 +19,20 @@ from django.utils import translation
 
 from core.errors import DomainError
 
-CATALOGUE_DIR = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES"
-PO_PATH = CATALOGUE_DIR / "django.po"
-MO_PATH = CATALOGUE_DIR / "django.mo"
+BASE_DIR = Path(settings.BASE_DIR)
+CATALOGUE = Path("locale") / "zh_Hans" / "LC_MESSAGES" / "django.po"
+PO_PATHS = sorted([BASE_DIR / CATALOGUE, *BASE_DIR.glob(f"*/{CATALOGUE}")])
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]")
 
 
-@pytest.fixture(scope="module")
-def po() -> polib.POFile:
-    return polib.pofile(str(PO_PATH))
+@pytest.fixture(params=PO_PATHS, ids=[str(p.relative_to(BASE_DIR)) for p in PO_PATHS])
+def po_path(request) -> Path:
+    return request.param
+
+
+@pytest.fixture
+def po(po_path: Path) -> polib.POFile:
+    return polib.pofile(str(po_path))
 
 
 def _translations(entry: polib.POEntry) -> list[str]:
@@ -66,10 +72,11 @@ class TestCatalogue:
                     wrong.append(f"{entry.msgid!r} → {text!r}")
         assert not wrong, "placeholders differ from the msgid:\n" + "\n".join(wrong)
 
-    def test_mo_is_compiled_from_the_po(self, po: polib.POFile) -> None:
+    def test_mo_is_compiled_from_the_po(self, po: polib.POFile, po_path: Path) -> None:
         """A .po edited without running compilemessages leaves a stale .mo: fail then."""
-        assert MO_PATH.exists(), "run `python manage.py compilemessages --ignore '.venv/*'`"
-        mo = polib.mofile(str(MO_PATH))
+        mo_path = po_path.with_suffix(".mo")
+        assert mo_path.exists(), "run `python manage.py compilemessages --ignore '.venv/*'`"
+        mo = polib.mofile(str(mo_path))
 
         def table(entries) -> dict[tuple[str, str | None], object]:
             out: dict[tuple[str, str | None], object] = {}
