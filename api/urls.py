@@ -1,3 +1,7 @@
+from importlib import import_module
+from importlib.util import find_spec
+
+from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
@@ -28,6 +32,15 @@ router.register("special-rectifications", SpecialRectificationViewSet, basename=
 router.register("problem-lists", ProblemListViewSet, basename="problem-list")
 router.register("review-rounds", ReviewRoundViewSet, basename="review-round")
 router.register("inspections", InspectionViewSet, basename="inspection")
+
+# Apps that came later register their own endpoints: an ``<app>/api.py`` may define
+# ``register_routes(router)``, called here in INSTALLED_APPS order.
+for config in apps.get_app_configs():
+    dotted = f"{config.name}.api"
+    if config.name not in {"orgs", "campaigns", "rectification"} and find_spec(dotted) is not None:
+        register_routes = getattr(import_module(dotted), "register_routes", None)
+        if register_routes is not None:
+            register_routes(router)
 
 app_name = "api"
 urlpatterns = [
