@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rectification",
     "supervision",
     "dashboards",
+    "bulletins",
     "public",
     "wishes",
     "intake",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("ledger/", include("rectification.urls")),
     path("supervision/", include("supervision.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("wishes/", include("wishes.urls")),
     path("intake/", include("intake.urls")),
     path("projects/", include("projects.urls")),
@@ -25,5 +26,6 @@ urlpatterns = [
     path("public/", include("public.urls")),
     path("public/", include("wishes.urls_public")),
     path("public/", include("intake.urls_public")),
+    path("public/", include("bulletins.urls_public")),
     path("", include("core.urls")),
 ]
