@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "treebeard",
+    "captcha",
     "huey.contrib.djhuey",
     "core",
     "orgs",
@@ -201,6 +202,12 @@ ESCALATE_LEADER_WORKING_DAYS = env.int("ESCALATE_LEADER_WORKING_DAYS", default=5
 ESCALATE_BULLETIN_WORKING_DAYS = env.int("ESCALATE_BULLETIN_WORKING_DAYS", default=10)
 # A chat-group robot (WeCom / DingTalk style) that receives reminders as one JSON POST.
 REMINDER_WEBHOOK_URL = env.str("REMINDER_WEBHOOK_URL", default="")
+
+# --- Public pages ---------------------------------------------------------------------
+# django-simple-captcha on public forms: an arithmetic question, readable in any language.
+CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
+CAPTCHA_TIMEOUT = 10  # minutes
+CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
