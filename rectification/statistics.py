@@ -2,7 +2,7 @@
 
 Registered in the statistics registry at import; ``RectificationConfig.ready()`` imports
 this module. Every figure is an aggregate in the database, a fixed number of queries
-whatever the number of rows (eight), each narrowed to the scope's org subtree.
+whatever the number of rows (twelve), each narrowed to the scope's org subtree.
 
 "As of" a date: items created later are left out, and an item closed later counts as
 open (being rectified) on that date. Statuses in between (closure requested) are not
@@ -11,13 +11,17 @@ kept with dates, so a past date shows an open item's status of today.
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import Coalesce, TruncDate
+from django.db.models.functions import Coalesce, Substr, TruncDate, TruncWeek
 from django.db.models.lookups import GreaterThan, LessThan
+from django.utils import timezone
 
+from core.scoping import minimal_prefixes, subtree_q
 from core.statistics import StatsScope, register, share
+from orgs.models import Org
 from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
 from rectification.models import (
     Inspection,
@@ -116,6 +120,140 @@ def _by_name(items: QuerySet, field: str) -> tuple[dict[str, int], int]:
     return {name: n for name, n in counts.items() if name is not None}, counts.get(None, 0)
 
 
+# How many weeks the trend of added and closed problems covers, ending with the week of
+# ``as_of`` (weeks start on Monday).
+TREND_WEEKS = 12
+
+
+def _reporting_units(scope: StatsScope) -> list[Org]:
+    """The units a scope's figures are broken down by: the children of its base org.
+
+    The base is the picked org; without one, the single topmost org the user sees (the
+    installer: the single root). Where the user sees several separate subtrees, those
+    subtrees are the units.
+    """
+    base = scope.org
+    if base is None:
+        if scope.user is None:
+            tops = list(Org.objects.filter(depth=1).order_by("path"))
+        else:
+            from orgs.choices import READING_ROLES
+            from orgs.models import grant_paths
+
+            paths = minimal_prefixes(grant_paths(scope.user, READING_ROLES))
+            tops = list(Org.objects.filter(path__in=paths).order_by("path"))
+        if len(tops) != 1:
+            return tops
+        base = tops[0]
+    children = Org.objects.filter(subtree_q([base.path], field="path"), depth=base.depth + 1)
+    return list(children.order_by("path"))
+
+
+def unit_figures(scope: StatsScope) -> list[dict[str, Any]]:
+    """Problems per reporting unit (each unit's whole subtree), in one grouped query.
+
+    Rates as elsewhere: rectified / total. ``overdue`` are open items past the deadline
+    in force on ``as_of``. Units without problems are listed with zeros.
+    """
+    units = _reporting_units(scope)
+    if not units:
+        return []
+    length = len(units[0].path)
+    same_depth = all(len(unit.path) == length for unit in units)
+    closed = _closed_by(scope.as_of_end)
+    still_open = ~Q(status=ItemStatus.CLOSED) | Q(closed_at__gte=scope.as_of_end)
+    counted: dict[str, dict[str, int]] = {}
+    if same_depth:
+        rows = (
+            _problems(scope)
+            .filter(subtree_q_for(units))
+            .annotate(unit_path=Substr("org__path", 1, length))
+            .values("unit_path")
+            .annotate(
+                total=Count("pk"),
+                closed=Count("pk", filter=closed),
+                rectified=Count("pk", filter=closed & Q(closure_kind=ClosureKind.RECTIFIED)),
+                overdue=Count("pk", filter=still_open & Q(deadline__lt=scope.as_of)),
+            )
+            .order_by()
+        )
+        counted = {row["unit_path"]: row for row in rows}
+    else:  # separate subtrees at different depths: one query per unit
+        for unit in units:
+            counted[unit.path] = (
+                _problems(scope)
+                .filter(subtree_q_for([unit]))
+                .aggregate(
+                    total=Count("pk"),
+                    closed=Count("pk", filter=closed),
+                    rectified=Count("pk", filter=closed & Q(closure_kind=ClosureKind.RECTIFIED)),
+                    overdue=Count("pk", filter=still_open & Q(deadline__lt=scope.as_of)),
+                )
+            )
+    result = []
+    for unit in units:
+        row = counted.get(unit.path) or {}
+        total = row.get("total", 0)
+        closed_count = row.get("closed", 0)
+        rectified_count = row.get("rectified", 0)
+        result.append(
+            {
+                "org": unit.code,
+                "org_name": unit.name,
+                "total": total,
+                "open": total - closed_count,
+                "closed": closed_count,
+                "rectified": rectified_count,
+                "overdue": row.get("overdue", 0),
+                "closure_rate": share(rectified_count, total),
+            }
+        )
+    return result
+
+
+def subtree_q_for(units: list[Org]) -> Q:
+    return subtree_q([unit.path for unit in units], field="org__path")
+
+
+def weekly_trend(scope: StatsScope, *, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:
+    """Problems added and closed per week, for the ``weeks`` weeks up to ``as_of`` (two queries)."""
+    last_monday = scope.as_of - datetime.timedelta(days=scope.as_of.weekday())
+    first_monday = last_monday - datetime.timedelta(weeks=weeks - 1)
+    start = timezone.make_aware(datetime.datetime.combine(first_monday, datetime.time.min))
+    problems = _problems(scope)
+    added = dict(
+        problems.filter(created_at__gte=start)
+        .annotate(week=TruncWeek("created_at"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    closed = dict(
+        problems.filter(_closed_by(scope.as_of_end), closed_at__gte=start)
+        .annotate(week=TruncWeek("closed_at"))
+        .values_list("week")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+
+    def by_day(counts: dict[Any, int]) -> dict[datetime.date, int]:
+        out: dict[datetime.date, int] = {}
+        for week, n in counts.items():
+            day = timezone.localtime(week).date() if isinstance(week, datetime.datetime) else week
+            out[day] = out.get(day, 0) + n
+        return out
+
+    added_by_week, closed_by_week = by_day(added), by_day(closed)
+    return [
+        {
+            "week_start": (monday := first_monday + datetime.timedelta(weeks=i)).isoformat(),
+            "added": added_by_week.get(monday, 0),
+            "closed": closed_by_week.get(monday, 0),
+        }
+        for i in range(weeks)
+    ]
+
+
 def problem_figures(scope: StatsScope) -> dict[str, Any]:
     """Problems: the shared counts, by level, channel and domain, and 立行立改 (three queries)."""
     problems = _problems(scope)
@@ -140,6 +278,8 @@ def problem_figures(scope: StatsScope) -> dict[str, Any]:
         "without_domain": without_domain,
         "immediate": counts["immediate_count"],
         "immediate_closed": counts["immediate_closed_count"],
+        "by_unit": unit_figures(scope),
+        "weekly": weekly_trend(scope),
     }
 
 
@@ -255,7 +395,7 @@ def inspection_figures(scope: StatsScope) -> dict[str, Any]:
 
 
 def ledger_figures(*, scope: StatsScope) -> dict[str, Any]:
-    """Every figure of the ledger for ``scope``, in eight aggregate queries.
+    """Every figure of the ledger for ``scope``, in twelve aggregate queries.
 
     ``closure_rate`` (of problems and of measures) is rectified / total: the
     denominator is every item listed by ``as_of``, open or closed, however it ended.

@@ -242,6 +242,7 @@ def test_the_provider_is_registered_under_its_name():
 
 def test_problems_of_the_district_match_the_hand_count(ledger):
     problems = figures(ledger, period_start="2023-11-27")["problems"]
+    problems.pop("by_unit"), problems.pop("weekly")  # their own tests below
     assert problems == {
         "total": 10,  # P10 was entered after the date
         "by_status": statuses(rectifying=3, requested=1, closed=6),  # P9 closed later: rectifying then
@@ -264,6 +265,55 @@ def test_problems_of_the_district_match_the_hand_count(ledger):
         "without_domain": 2,
         "immediate": 2,
         "immediate_closed": 2,
+    }
+
+
+def test_problems_by_reporting_unit_match_the_hand_count(ledger, tree):
+    """The district's units are its children; a unit counts its whole subtree."""
+    by_unit = figures(ledger)["problems"]["by_unit"]
+    assert [row["org"] for row in by_unit] == ["AK-JJ", "AK-JM"]  # in tree order
+    department, street = by_unit
+    assert department == {
+        "org": "AK-JJ", "org_name": "经济发展局", "total": 0, "open": 0, "closed": 0, "rectified": 0,
+        "overdue": 0, "closure_rate": None,
+    }  # fmt: skip
+    assert (street["total"], street["open"], street["closed"], street["rectified"], street["overdue"]) == (
+        10, 4, 6, 3, 1,
+    )  # fmt: skip
+
+    community_a, community_b = figures(ledger, org="AK-JM")["problems"]["by_unit"]
+    # A: P1–P5 and P11 (at its grid); closed P1, P4, P5 (rectified) and P11; P3 overdue.
+    assert (community_a["org"], community_a["total"], community_a["closed"], community_a["rectified"]) == (
+        "AK-JM-XDC", 6, 4, 3,
+    )  # fmt: skip
+    assert (community_a["overdue"], community_a["closure_rate"]) == (1, 0.5)
+    # B: P6–P9 (P10 came later); P6 and P8 closed without a fix; P9 closed only after the date.
+    assert (community_b["org"], community_b["total"], community_b["closed"], community_b["rectified"]) == (
+        "AK-JM-JS", 4, 2, 0,
+    )  # fmt: skip
+    assert (community_b["open"], community_b["overdue"], community_b["closure_rate"]) == (2, 0, 0.0)
+
+
+def test_a_leader_without_a_picked_org_sees_units_below_their_grant(ledger, people):
+    by_unit = figures(ledger, user=people.leader, org=None)["problems"]["by_unit"]
+    assert [row["org"] for row in by_unit] == ["AK-JM-XDC", "AK-JM-JS"]
+
+
+def test_weekly_trend_of_added_and_closed_problems(ledger):
+    weekly = figures(ledger)["problems"]["weekly"]  # as of Tuesday 5 December 2023
+    assert len(weekly) == statistics.TREND_WEEKS
+    assert weekly[0]["week_start"] == "2023-09-18"
+    assert weekly[-1]["week_start"] == "2023-12-04"
+    busy = {row["week_start"]: (row["added"], row["closed"]) for row in weekly if row["added"] or row["closed"]}
+    assert busy == {
+        "2023-09-25": (2, 0),  # P1, P2 entered on Sunday 1 October
+        "2023-10-02": (1, 0),
+        "2023-10-09": (4, 0),  # P5, P6, P7 and P9 (Sunday 15 October)
+        "2023-10-16": (1, 0),
+        "2023-11-06": (0, 1),  # P11 explained
+        "2023-11-20": (0, 2),
+        "2023-11-27": (1, 2),  # P6 closed at 01:00 on 1 December, Shanghai time
+        "2023-12-04": (1, 1),
     }
 
 
@@ -423,9 +473,9 @@ def test_an_empty_scope_has_no_rates(db, tree):
     assert empty["special_rectifications"]["drives"] == []
 
 
-def test_the_ledger_takes_eight_queries_however_many_rows(ledger, tree):
+def test_the_ledger_takes_twelve_queries_however_many_rows(ledger, tree):
     scope = scope_of(ledger)
-    with assert_num_queries(8, label="ledger figures"):
+    with assert_num_queries(12, label="ledger figures"):
         statistics.ledger_figures(scope=scope)
 
     def add_rows() -> None:
@@ -455,16 +505,16 @@ def test_the_ledger_takes_eight_queries_however_many_rows(ledger, tree):
             InspectionFinding.objects.create(inspection=inspection, org=unit, description="x", created_at=at(11, 26))
 
     count = assert_query_count_stable(lambda: statistics.ledger_figures(scope=scope), add_rows=add_rows)
-    assert count == 8
+    assert count == 12
     assert statistics.ledger_figures(scope=scope)["problems"]["total"] == 30
 
 
 def test_a_user_scope_adds_one_query_for_the_grants_once(ledger, people):
     scope = scope_of(ledger, user=people.leader, org=None)
     people.leader.__dict__.pop("_grant_cache", None)
-    with assert_num_queries(9):
+    with assert_num_queries(14):  # the grants, and the org they reach, to break figures down by
         statistics.ledger_figures(scope=scope)
-    with assert_num_queries(8):
+    with assert_num_queries(13):
         statistics.ledger_figures(scope=scope)
 
 
