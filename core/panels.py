@@ -56,6 +56,19 @@ class Chart:
 
 
 @dataclass(frozen=True)
+class Table:
+    """A small table of figures (a ranking of units, say), drawn on the dashboard and
+    copied into bulletins: ``columns`` are headings, ``rows`` lists of plain values
+    (already formatted where a unit or a percent sign belongs)."""
+
+    title: str
+    columns: list[str]
+    rows: list[list[Any]]
+    # Bootstrap tone of the table's heading: "success" for a best list, "danger" for a worst.
+    tone: str = ""
+
+
+@dataclass(frozen=True)
 class Panel:
     """A block of the dashboard (and a paragraph of the bulletin) for one provider."""
 
@@ -68,6 +81,8 @@ class Panel:
     # One paragraph of bulletin prose from the figures, already translated (gettext),
     # e.g. "全区共查摆问题677条，制定整改措施782条……"; ``None`` leaves it out of bulletins.
     bulletin: Callable[[Figures], str] | None = None
+    # Tables (rankings) shown on the dashboard and printed in bulletins.
+    tables: Callable[[Figures], list[Table]] | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
 
