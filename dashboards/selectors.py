@@ -1,0 +1,168 @@
+"""Reads of the dashboards: the scope asked for, and every panel drawn from its figures.
+
+The figures come from the statistics registry (:mod:`core.statistics`), the same ones the
+statistics API and ``manage.py stats`` give; each provider is asked once per page, and
+one that fails leaves a short note in its panels instead of breaking the page.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.http import QueryDict
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from core.errors import DomainError
+from core.panels import Card, Chart, Panel, Table, panels
+from core.statistics import StatsScope, build_scope, collect
+
+logger = logging.getLogger(__name__)
+
+PERIODS = {
+    "this_week": gettext_lazy("This week"),
+    "last_week": gettext_lazy("Last week"),
+    "this_month": gettext_lazy("This month"),
+    "last_month": gettext_lazy("Last month"),
+    "custom": gettext_lazy("Custom period"),
+}
+
+
+def period_bounds(period: str, as_of: datetime.date) -> tuple[datetime.date, datetime.date]:
+    """First and last day of a named period around ``as_of`` (weeks start on Monday).
+
+    "This" week or month runs up to ``as_of``; "last" ones are whole and end before it.
+    """
+    if period == "last_week":
+        monday = as_of - datetime.timedelta(days=as_of.weekday() + 7)
+        return monday, monday + datetime.timedelta(days=6)
+    if period == "this_month":
+        return as_of.replace(day=1), as_of
+    if period == "last_month":
+        last_day = as_of.replace(day=1) - datetime.timedelta(days=1)
+        return last_day.replace(day=1), last_day
+    return as_of - datetime.timedelta(days=as_of.weekday()), as_of
+
+
+@dataclass
+class DashboardQuery:
+    """The scope the dashboard shows, and what the picker shows back."""
+
+    scope: StatsScope
+    period: str
+    error: str = ""
+
+
+def dashboard_query(*, user: Any, params: QueryDict, scope_org: Any) -> DashboardQuery:
+    """The scope named by the page's parameters (``org``, ``campaign``, ``date``, ``period``,
+    ``from``/``to`` for a custom period), defaulting to the org picked in the top bar.
+
+    An org or campaign the user cannot see raises :class:`core.statistics.ScopeNotFound`;
+    a malformed date keeps the org and campaign asked for with today's week, and says why.
+    """
+    org = params.get("org") or (scope_org.code if scope_org is not None else None)
+    campaign = params.get("campaign") or None
+    period = params.get("period") or "this_week"
+    if period not in PERIODS:
+        period = "this_week"
+    try:
+        scope = build_scope(user=user, org=org, campaign=campaign, date=params.get("date") or None)
+        if period == "custom":
+            scope = build_scope(
+                user=user,
+                org=org,
+                campaign=campaign,
+                date=scope.as_of,
+                period_start=params.get("from") or None,
+                period_end=params.get("to") or None,
+            )
+        else:
+            start, end = period_bounds(period, scope.as_of)
+            scope = build_scope(
+                user=user, org=org, campaign=campaign, date=scope.as_of, period_start=start, period_end=end
+            )
+    except DomainError as problem:
+        if problem.code == "not_found":
+            raise
+        return DashboardQuery(
+            scope=build_scope(user=user, org=org, campaign=campaign, date=timezone.localdate()),
+            period="this_week",
+            error=problem.message,
+        )
+    return DashboardQuery(scope=scope, period=period)
+
+
+@dataclass
+class PanelBlock:
+    """One panel as drawn: its cards, charts and tables, or the note saying why not."""
+
+    name: str
+    title: str
+    cards: list[Card] = field(default_factory=list)
+    charts: list[Chart] = field(default_factory=list)
+    tables: list[Table] = field(default_factory=list)
+    paragraph: str = ""
+    note: str = ""
+
+
+def safe_figures(scope: StatsScope, names: set[str]) -> tuple[dict[str, Any], set[str]]:
+    """Each named provider's figures through the registry's :func:`collect`, one provider at
+    a time so that one failing (or not installed) does not take the others with it.
+
+    Returns the figures and the names of the providers that failed.
+    """
+    figures: dict[str, Any] = {}
+    failed: set[str] = set()
+    for name in sorted(names):
+        try:
+            figures.update(collect(scope, names=[name]))
+        except Exception:
+            logger.exception("Statistics provider %s failed for %s", name, scope.as_dict())
+            failed.add(name)
+    return figures, failed
+
+
+def panel_blocks(figures: dict[str, Any], failed: set[str] = frozenset()) -> list[PanelBlock]:  # type: ignore[assignment]
+    """Every registered panel drawn from ``figures``, in the registry's order.
+
+    A panel whose provider gave nothing, or whose drawing raises, becomes a note.
+    """
+    blocks = []
+    for panel in panels():
+        block = PanelBlock(name=panel.name, title=str(panel.title))
+        provided = figures.get(panel.provider)
+        if provided is None:
+            block.note = (
+                _("These figures could not be counted just now; the error has been logged.")
+                if panel.provider in failed
+                else _("No figures are registered for this panel.")
+            )
+        else:
+            try:
+                _draw(panel, provided, block)
+            except Exception:
+                logger.exception("Dashboard panel %s failed", panel.name)
+                block = PanelBlock(
+                    name=panel.name,
+                    title=str(panel.title),
+                    note=_("This panel could not be drawn; the error has been logged."),
+                )
+        blocks.append(block)
+    return blocks
+
+
+def _draw(panel: Panel, provided: dict[str, Any], block: PanelBlock) -> None:
+    block.cards = list(panel.cards(provided)) if panel.cards else []
+    block.charts = list(panel.charts(provided)) if panel.charts else []
+    block.tables = list(panel.tables(provided)) if panel.tables else []
+    block.paragraph = panel.bulletin(provided) if panel.bulletin else ""
+
+
+def dashboard(scope: StatsScope) -> list[PanelBlock]:
+    """Every panel for ``scope``: the figures of the providers the panels use, counted once."""
+    figures, failed = safe_figures(scope, {panel.provider for panel in panels()})
+    return panel_blocks(figures, failed)
