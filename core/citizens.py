@@ -40,6 +40,24 @@ MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
 DEFAULT_PER_MINUTE = 30
 
 
+class QueryCodeHolder:
+    """The resident who holds an item's query code: not logged in, but may act on that
+    one item (confirm a wish, say whether an answer satisfied them) and on no other.
+
+    It stands in for the acting user in a workflow transition: it is not authenticated,
+    so events record no actor and attachments no uploader."""
+
+    is_authenticated = False
+    is_superuser = False
+    pk = None
+
+    def __init__(self, item: object) -> None:
+        self.item_key = (type(item), getattr(item, "pk", None))
+
+    def holds(self, item: object) -> bool:
+        return self.item_key == (type(item), getattr(item, "pk", None))
+
+
 def query_code_new() -> str:
     """A fresh random code; callers keep it unique with a unique constraint and retry."""
     return "".join(secrets.choice(QUERY_CODE_ALPHABET) for _ in range(QUERY_CODE_LENGTH))

@@ -14,6 +14,7 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from core.citizens import QueryCodeHolder
 from core.models import TrackedItem
 from core.workflow import Transition, Workflow
 from orgs.choices import Role
@@ -26,21 +27,6 @@ CARETAKER_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMI
 CLAIMING_ROLES = frozenset({Role.MEMBER, Role.CLERK, Role.LEADER})
 # Who claims a micro-project for their org (an agency's party group): its clerk or leader.
 ORG_CLAIMING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.ADMIN})
-
-
-class QueryCodeHolder:
-    """The resident who holds an item's query code: not logged in, but may confirm and
-    rate that one item (and no other)."""
-
-    is_authenticated = False
-    is_superuser = False
-    pk = None
-
-    def __init__(self, item: Any) -> None:
-        self.item_key = (type(item), item.pk)
-
-    def holds(self, item: Any) -> bool:
-        return self.item_key == (type(item), item.pk)
 
 
 def _reach(user: Any, roles: frozenset[str]) -> list[str]:
