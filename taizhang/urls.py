@@ -28,5 +28,7 @@ urlpatterns = [
     path("public/", include("wishes.urls_public")),
     path("public/", include("intake.urls_public")),
     path("public/", include("bulletins.urls_public")),
+    # /healthz, /readyz and /metrics for load balancers and monitoring.
+    path("", include("ops.urls")),
     path("", include("core.urls")),
 ]
