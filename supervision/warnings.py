@@ -179,7 +179,8 @@ def _tracked_models() -> tuple[type[TrackedItem], ...]:
     for model in apps.get_models():
         if issubclass(model, TrackedItem) and not model._meta.abstract and not model._meta.proxy:
             found.append(model)
-    return tuple(sorted(found, key=lambda m: m._meta.label))
+    # INSTALLED_APPS order, then the order the models are defined in (problems first).
+    return tuple(found)
 
 
 def tracked_models() -> tuple[type[TrackedItem], ...]:

@@ -33,11 +33,23 @@ def supervision_box(context: template.Context, item: Any) -> dict[str, Any]:
     user = getattr(request, "user", None)
     if not isinstance(item, TrackedItem):
         return {"item": None}
+    can_remind = holds_role_over(user, item.org, SUPERVISING_ROLES)
+    # Parts of the item that are tracked themselves (a problem's measures), each with its
+    # own warning and reminder button.
+    parts = []
+    related = getattr(item, "measures", None)
+    if related is not None and hasattr(related, "all"):
+        for part in related.all():
+            if isinstance(part, TrackedItem) and not part.is_closed:
+                parts.append((part, escalation(part)))
     return {
         "item": item,
+        "parts": parts,
+        "part_type_id": ContentType.objects.get_for_model(parts[0][0]).pk if parts else None,
+        "part_can_remind": can_remind,
         "escalation": escalation(item),
         "reminders": list(item_reminders(item).select_related("sent_by")[:5]),
-        "can_remind": not item.is_closed and holds_role_over(user, item.org, SUPERVISING_ROLES),
+        "can_remind": not item.is_closed and can_remind,
         "content_type_id": ContentType.objects.get_for_model(item).pk,
         "next": request.get_full_path() if request else "",
         "csrf_token": context.get("csrf_token"),
