@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 WORKERS ?= 3
 
-.PHONY: run test install install-test lint format migrate demo serve worker messages clean
+.PHONY: run test install install-test lint format migrate demo serve worker messages clean multiserver backup
 
 $(BIN)/.installed: requirements/base.txt
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,15 @@ format: install-test
 
 worker: install
 	$(PY) manage.py run_huey
+
+# The production profile on this machine (PostgreSQL, Redis, two app servers, a worker,
+# nginx), smoke-tested through nginx and taken down again; see docs/deployment.md
+multiserver: install
+	deploy/multiserver.sh
+
+# A dated archive of the database and uploaded files in var/backups/
+backup: install
+	$(PY) manage.py backup
 
 # Regenerate the Chinese catalogue (needs GNU gettext) after changing strings; then fill
 # the new msgstr entries in locale/zh_Hans/LC_MESSAGES/django.po and run it again.
