@@ -10,6 +10,7 @@ from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from bulletins import services
@@ -23,6 +24,13 @@ from core.errors import DomainError
 from core.services import item_events
 from orgs.choices import READING_ROLES, Role
 from orgs.permissions import has_any_role
+
+ACTION_LABELS = {
+    "created": gettext_lazy("Draft made"),
+    "updated": gettext_lazy("Draft edited"),
+    "bulletin_regenerated": gettext_lazy("Figures taken again"),
+    "bulletin_issued": gettext_lazy("Bulletin issued"),
+}
 
 
 def paginate(request: HttpRequest, queryset) -> Page:  # type: ignore[no-untyped-def]
@@ -115,7 +123,7 @@ def bulletin_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "layout": layout(bulletin),
             "form": form,
             "may_edit": may_edit,
-            "events": item_events(bulletin),
+            "events": [(event, ACTION_LABELS.get(event.action, event.action)) for event in item_events(bulletin)],
             "failed": bulletin.figures.get("failed", []),
         },
     )
