@@ -87,7 +87,7 @@ def test_dispatch_pages(client, people, tree, overdue) -> None:  # type: ignore[
     assert response.status_code == 302 and response.url == meeting.get_absolute_url()
     page = client.get(meeting.get_absolute_url()).text
     assert f'data-object="{overdue.pk}"' in page
-    entry = meeting.entries.get(object_id=overdue.pk)
+    entry = meeting.entries.get(object_id=overdue.pk, content_type=ContentType.objects.get_for_model(Problem))
     response = client.post(
         reverse("supervision:dispatch_decide", args=[meeting.pk]),
         {
