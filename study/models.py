@@ -206,6 +206,19 @@ class DailyDispatch(models.Model):
         return self.title
 
 
+class OutreachPlanQuerySet(OrgScopedQuerySet):
+    def visible_to(self, user) -> OutreachPlanQuerySet:  # type: ignore[no-untyped-def]
+        """Plans set up in the user's subtrees, and plans above them that cover people
+        they manage (a community clerk works under the zone's 三个一)."""
+        from core.scoping import ancestor_paths
+        from orgs.choices import READING_ROLES
+        from orgs.models import grant_paths
+
+        paths = grant_paths(user, READING_ROLES)
+        above = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+        return self.filter(subtree_q(paths, field="org__path") | models.Q(org__path__in=above))
+
+
 class OutreachPlan(OrgScopedModel):
     """The checklist for one member category across ``org``'s subtree (三个一, 四个一)."""
 
@@ -213,6 +226,8 @@ class OutreachPlan(OrgScopedModel):
     name = models.CharField(_("name"), max_length=60)
     description = models.TextField(_("description"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = OutreachPlanQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("outreach plan")

@@ -8,8 +8,7 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from core.scoping import subtree_q
-from orgs.choices import READING_ROLES
-from orgs.models import Org, User, grant_paths
+from orgs.models import Org, User
 from study.models import Attendance, OutreachPlan, OutreachRecord, StudyClass, StudySession
 
 
@@ -54,14 +53,9 @@ def sessions_of_member(*, member: Any, today: datetime.date) -> QuerySet[StudySe
 
 
 def plans_visible(*, user: Any) -> QuerySet[OutreachPlan]:
-    """Plans set up at or below the user's grants, and plans above them that cover
-    people they manage (a community clerk works under the zone's 三个一)."""
-    from core.scoping import ancestor_paths
-
-    paths = grant_paths(user, READING_ROLES)
-    above = {ancestor for path in paths for ancestor in ancestor_paths(path)}
+    """Plans the user works under (see ``OutreachPlan.objects.visible_to``)."""
     return (
-        OutreachPlan.objects.filter(subtree_q(paths, field="org__path") | Q(org__path__in=above))
+        OutreachPlan.objects.visible_to(user)
         .select_related("org")
         .annotate(step_count=Count("steps", filter=Q(steps__is_active=True)))
         .order_by("org__path", "category")
