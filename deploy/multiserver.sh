@@ -67,6 +67,7 @@ export MEDIA_ROOT="$RUN/media"       # a shared disk here; S3_BUCKET=… for obj
 export SECRET_KEY="multiserver-$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 export ALLOWED_HOSTS="127.0.0.1,localhost"
 export CSRF_TRUSTED_ORIGINS="http://127.0.0.1:$PORT"
+export PUBLIC_TRUSTED_PROXIES=1    # nginx appends the resident's address to X-Forwarded-For
 export LOG_FORMAT=json WORKERS=${WORKERS:-2} THREADS=${THREADS:-4}
 
 echo "== migrate, static files, an administrator"

@@ -237,6 +237,10 @@ REMINDER_WEBHOOK_URL = env.str("REMINDER_WEBHOOK_URL", default="")
 CAPTCHA_CHALLENGE_FUNCT = "captcha.helpers.math_challenge"
 CAPTCHA_TIMEOUT = 10  # minutes
 CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
+# Behind nginx, the resident's address is the last one nginx appended to X-Forwarded-For
+# (set 1 there; 0 trusts only REMOTE_ADDR). Submissions one address may make a minute.
+PUBLIC_TRUSTED_PROXIES = env.int("PUBLIC_TRUSTED_PROXIES", default=0)
+PUBLIC_SUBMISSIONS_PER_MINUTE = env.int("PUBLIC_SUBMISSIONS_PER_MINUTE", default=30)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
