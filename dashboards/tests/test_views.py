@@ -141,3 +141,23 @@ def test_dashboard_figures_equal_the_statistics_api(client, people, ledger, monk
     response = client.get(reverse("dashboards:dashboard"), {"date": TODAY.isoformat()})
     values = cards(response)
     assert values[0] == api["total"] and values[2] == api["rectified"] and values[4] == api["overdue"]
+
+
+def test_query_count_does_not_grow_with_units(client, people, ledger, monkeypatch) -> None:
+    """The by-unit figures are one grouped query: more units, same number of queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from core.testing.factories import org_create
+
+    monkeypatch.setattr(statistics, "_providers", {"rectification": statistics.providers()["rectification"]})
+    client.force_login(people.supervisor)
+    client.get(reverse("dashboards:dashboard"))  # caches filled (calendar, content types)
+    with CaptureQueriesContext(connection) as before:
+        client.get(reverse("dashboards:dashboard"))
+    for n in range(4):
+        ProblemFactory(org=org_create(parent=ledger.district, name=f"新单位{n}"))
+    with CaptureQueriesContext(connection) as after:
+        response = client.get(reverse("dashboards:dashboard"))
+    assert "新单位3" in response.content.decode()
+    assert [q["sql"][:40] for q in after.captured_queries] == [q["sql"][:40] for q in before.captured_queries]
