@@ -1,7 +1,7 @@
-"""Through Chromium: a clerk downloads nothing, fills nothing by hand, but uploads the
-monthly investment return as offices send it; the leader in charge opens the projects
-overview and sees the new completion of the annual plan. Where the dashboards app serves
-a page, the leader's dashboard must show the same figure.
+"""Through Chromium: a clerk uploads the monthly investment return as offices send it (in
+亿元, under a title row); the leader opens the projects overview and sees the new
+completion of the annual plan, and the dashboard (every registered panel for the
+leader's scope) shows the same figure on the projects panel.
 
 Assertions read element ids, data attributes and the database, never interface wording.
 """
@@ -57,3 +57,8 @@ def test_clerk_imports_the_return_and_the_leader_sees_the_completion(live_server
     cell = page.locator("#completion-provincial")
     assert cell.get_attribute("data-completion") == "1.32"
     assert cell.inner_text().strip() == "132%"
+
+    # The leader's dashboard (every registered panel for the leader's scope) shows it too.
+    page.goto(f"{live_server.url}/dashboards/")
+    card = page.locator('[data-panel="projects.key_projects"] [data-card="3"]')
+    assert card.inner_text().strip() == "132%"
