@@ -7,12 +7,14 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import DecimalField, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
+from django.db.models import DecimalField, F, OuterRef, Prefetch, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext as _
 
 from core.models import Event
 from core.scoping import subtree_q
+from projects.choices import WorkStatus
 from projects.models import (
     Deal,
     DealFunding,
@@ -49,6 +51,19 @@ def with_investment(projects: QuerySet[KeyProject], *, year: int, month: int = 1
         .values("total")
     )
     return projects.annotate(planned=Subquery(planned), done=Coalesce(Subquery(done), ZERO))
+
+
+def projects_behind_plan(
+    projects: QuerySet[KeyProject], *, year: int, month: int, months_due: int
+) -> QuerySet[KeyProject]:
+    """Projects under way whose reported investment of ``year`` is below the share of
+    their plan due after ``months_due`` months (序时进度), furthest behind first."""
+    return (
+        with_investment(projects, year=year, month=month)
+        .filter(planned__gt=0, status=WorkStatus.UNDER_WAY)
+        .filter(LessThan(F("done") * 12, F("planned") * months_due))
+        .order_by(F("done") / F("planned"), "id")
+    )
 
 
 def completion(project: Any) -> float | None:

@@ -23,7 +23,7 @@ from core.services import item_attachments
 from core.statistics import build_scope, collect
 from orgs.permissions import has_any_role, holds_role_over
 from projects import exporters, forms, importers, selectors, services
-from projects.choices import ProjectLevel, ProjectStage, WorkStatus
+from projects.choices import ProjectLevel, ProjectStage
 from projects.filters import DealFilterSet, ProjectFilterSet, PromotionFilterSet, TaskFilterSet
 from projects.models import WORKING_ROLES, KeyProject, KeyTask, Milestone, TeamMember
 
@@ -89,14 +89,14 @@ def overview(request: HttpRequest) -> HttpResponse:
                 ],
             }
         )
-    year, month = scope.as_of.year, scope.as_of.month
-    behind = [
-        project
-        for project in selectors.with_investment(
-            selectors.projects_visible(user=request.user, scope=scope_org), year=year, month=month
-        ).filter(planned__gt=0, status=WorkStatus.UNDER_WAY)
-        if project.done * 12 < project.planned * figures["investment"]["months_due"]
-    ][:20]
+    behind = list(
+        selectors.projects_behind_plan(
+            selectors.projects_visible(user=request.user, scope=scope_org),
+            year=scope.as_of.year,
+            month=scope.as_of.month,
+            months_due=figures["investment"]["months_due"],
+        )[:20]
+    )
     levels = [
         {"value": level, "label": label, **figures["investment"]["by_level"][level]}
         for level, label in ProjectLevel.choices

@@ -146,5 +146,9 @@ def test_overview_shows_completion(tree, people):
     InvestmentPlanFactory(project=project, amount=Decimal("100"))
     today = timezone.localdate()
     InvestmentReport.objects.create(project=project, org=project.org, year=today.year, month=1, amount=Decimal("132"))
+    late = KeyProjectFactory(org=tree.community_a, title="滞后项目甲")
+    InvestmentPlanFactory(project=late, amount=Decimal("1200"))
     page = client_for(people.clerk_a).get("/projects/").content.decode()
     assert 'data-completion="1.32"' in page
+    if today.month > 1:  # by February some of the plan is due: nothing reported is behind it
+        assert "滞后项目甲" in page.split('id="behind-plan"')[1]
