@@ -28,7 +28,8 @@ def reminders_visible(*, user: Any, scope: Any = None) -> QuerySet[Reminder]:
     reminders = Reminder.objects.visible_to(user)
     if scope is not None:
         reminders = reminders.within(scope)
-    return reminders.select_related("org", "owner", "unit_head", "sent_by", "content_type")
+    # The items themselves (for their links) in one query per kind, not one per row.
+    return reminders.select_related("org", "owner", "unit_head", "sent_by", "content_type").prefetch_related("item")
 
 
 def item_reminders(item: Any) -> QuerySet[Reminder]:

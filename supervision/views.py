@@ -163,7 +163,11 @@ def dispatch_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """A dispatch meeting: its frozen agenda grouped by unit, its decisions, and the forms
     to record decisions and mark it held."""
     meeting = _meeting(request, pk)
-    entries = list(meeting.entries.select_related("org", "content_type").order_by("org__path", "deadline", "id"))
+    entries = list(
+        meeting.entries.select_related("org", "content_type")
+        .prefetch_related("item")
+        .order_by("org__path", "deadline", "id")
+    )
     groups: dict[Any, list[DispatchEntry]] = {}
     for entry in entries:
         groups.setdefault(entry.org, []).append(entry)

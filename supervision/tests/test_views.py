@@ -127,3 +127,37 @@ def test_commands(people, overdue) -> None:  # type: ignore[no-untyped-def]
     out = StringIO()
     call_command("monthly_rollup", "--month", "2026-01", "--depth", "1", stdout=out)
     assert out.getvalue().strip() == "2026-01: 1"
+
+
+@pytest.mark.django_db
+def test_list_pages_do_not_query_per_row(client, people, tree, overdue) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    from core.testing.queries import assert_query_count_stable
+    from public.services import publication_publish
+    from supervision import services
+
+    client.force_login(people.supervisor)
+    today = timezone.localdate()
+
+    def more_rows() -> None:
+        for number in range(3):
+            problem = ProblemFactory(
+                org=tree.community_b,
+                campaign__org=tree.district,
+                owner=people.clerk_b,
+                found_date=today - datetime.timedelta(days=60),
+                deadline=today - datetime.timedelta(days=10 + number),
+            )
+            services.reminder_send(item=problem, acting_user=people.supervisor, note="请加快")
+            publication_publish(item=problem, acting_user=people.supervisor, public_title=f"公示{number}")
+
+    services.reminder_send(item=overdue, acting_user=people.supervisor)
+    publication_publish(item=overdue, acting_user=people.supervisor, public_title="公示")
+
+    def pages() -> None:
+        assert client.get(reverse("supervision:warnings")).status_code == 200
+        assert client.get(reverse("supervision:reminders")).status_code == 200
+        assert client.get(reverse("public:progress_list")).status_code == 200
+
+    assert_query_count_stable(pages, add_rows=more_rows, label="warnings and reminders")
