@@ -39,7 +39,8 @@ class WishWorkflow(Workflow):
     """The shared workflow, plus the rights particular to wishes.
 
     A claim is open to whoever holds a claiming role inside the item's community or
-    above it (a member's grant sits at a grid, below the community that owns the wish);
+    above it (a member's grant sits at a grid, below the community that owns the wish),
+    and to the party members who live in the community (their home org is in it);
     the lapse is made by the clock (no user); the confirmation also by the resident
     holding the query code.
     """
@@ -63,7 +64,11 @@ class WishWorkflow(Workflow):
             if self.claimant_org:
                 return bool(_reach(user, ORG_CLAIMING_ROLES))
             path = item.org.path
-            return any(path.startswith(p) or p.startswith(path) for p in _reach(user, CLAIMING_ROLES))
+            if any(path.startswith(p) or p.startswith(path) for p in _reach(user, CLAIMING_ROLES)):
+                return True
+            # A party member living in the community claims without any role granted.
+            home = user.home_org if getattr(user, "is_party_member", False) and user.home_org_id else None
+            return home is not None and home.path.startswith(path)
         if (
             transition.name in {"fulfil", "release"}
             and self.claimant_org

@@ -22,7 +22,9 @@ from wishes.models import CLAIMING_ROLES, ORG_CLAIMING_ROLES, MicroProject, Wish
 
 def wishes_visible(*, user: Any, scope: Any = None) -> QuerySet[Wish]:
     """Wishes ``user`` may see: their subtree's, their communities' walls, their own claims."""
-    member_paths = grant_paths(user, CLAIMING_ROLES)
+    member_paths = list(grant_paths(user, CLAIMING_ROLES))
+    if getattr(user, "is_party_member", False) and getattr(user, "home_org_id", None):
+        member_paths.append(user.home_org.path)
     above = {ancestor for path in member_paths for ancestor in ancestor_paths(path)}
     query = Wish.objects.visible_to(user).values("pk")
     wishes = Wish.objects.filter(Q(pk__in=query) | Q(org__path__in=above) | Q(owner_id=user.pk))
