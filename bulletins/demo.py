@@ -1,12 +1,13 @@
-"""Demo bulletins of the demo district: last week's, issued, and this week's draft.
+"""Demo bulletins of the demo district: this week's weekly bulletin, issued, and this
+month's monthly bulletin as a draft for a supervisor to finish.
 
-Both through the services, so their figures are those the statistics count from the
-demo ledger, and their history has its events.
+Both are made through the services, so their figures are those the statistics count
+from the demo ledger, and their history has its events. They are dated today, not last
+week: the demo ledger's rows are entered on the day the demo is loaded, so a bulletin
+as of last Sunday would count nothing.
 """
 
 from __future__ import annotations
-
-import datetime
 
 from bulletins.choices import BulletinKind
 from bulletins.services import bulletin_draft, bulletin_issue, bulletin_update
@@ -17,21 +18,20 @@ def load(context: DemoContext) -> None:
     if context.root is None:
         return
     supervisor = context.people.get("supervisor", context.installer)
-    last_sunday = context.today - datetime.timedelta(days=context.today.weekday() + 1)
-    last_week = bulletin_draft(
-        org=context.root, kind=BulletinKind.WEEK, as_of=last_sunday, campaign=context.campaign, acting_user=supervisor
+    weekly = bulletin_draft(
+        org=context.root, kind=BulletinKind.WEEK, as_of=context.today, campaign=context.campaign, acting_user=supervisor
     )
     bulletin_update(
-        bulletin=last_week,
+        bulletin=weekly,
         acting_user=supervisor,
-        requirements=last_week.requirements
+        requirements=weekly.requirements
         + "\n"
         + "各责任单位要把逾期问题列入本周调度会议题，逐条明确责任人和完成时限，下周通报时一并反馈。",
     )
-    bulletin_issue(bulletin=last_week, acting_user=supervisor)
+    bulletin_issue(bulletin=weekly, acting_user=supervisor)
     bulletin_draft(
         org=context.root,
-        kind=BulletinKind.WEEK,
+        kind=BulletinKind.MONTH,
         as_of=context.today,
         campaign=context.campaign,
         acting_user=supervisor,

@@ -13,7 +13,12 @@ from orgs.models import Org
 
 
 class DraftForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Kind of bulletin"), choices=BulletinKind.choices, initial=BulletinKind.WEEK)
+    kind = forms.ChoiceField(
+        label=_("Kind of bulletin"),
+        choices=BulletinKind.choices,
+        initial=BulletinKind.WEEK,
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
     org = forms.CharField(label=_("Org code of the bulletin's scope"), max_length=50)
     as_of = forms.DateField(
         label=_("Figures as of"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
@@ -33,10 +38,18 @@ class DraftForm(forms.Form):
         return org
 
 
+def _text(rows: int) -> dict[str, Any]:
+    return {"rows": rows, "class": "form-control form-control-sm"}
+
+
 class EditForm(forms.Form):
-    title = forms.CharField(label=_("Bulletin title"), max_length=200)
-    headline = forms.CharField(label=_("Overall progress"), widget=forms.Textarea(attrs={"rows": 6}), required=False)
-    analysis = forms.CharField(label=_("Units compared"), widget=forms.Textarea(attrs={"rows": 5}), required=False)
+    title = forms.CharField(
+        label=_("Bulletin title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    headline = forms.CharField(label=_("Overall progress"), widget=forms.Textarea(attrs=_text(8)), required=False)
+    analysis = forms.CharField(label=_("Units compared"), widget=forms.Textarea(attrs=_text(6)), required=False)
     requirements = forms.CharField(
-        label=_("Next steps required"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+        label=_("Next steps required"), widget=forms.Textarea(attrs=_text(5)), required=False
     )
