@@ -120,7 +120,7 @@ class PlanForm(ScopedFormMixin, forms.Form):
 
 
 class StepForm(BootstrapFormMixin, forms.Form):
-    title = forms.CharField(label=_("Step"), max_length=100)
+    title = forms.CharField(label=_("Step title"), max_length=100)
 
 
 class RecordForm(BootstrapFormMixin, forms.Form):

@@ -313,7 +313,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _coverage_export(plan: OutreachPlan, steps: list[OutreachStep], members: list[User]) -> HttpResponse:
     done = selectors.records_by_member(plan=plan, members=members)
-    header = [_("Name"), _("Unit"), _("Position"), _("Mobile phone")] + [step.title for step in steps]
+    header = [_("Name"), _("Home unit"), _("Position"), _("Mobile phone")] + [step.title for step in steps]
     rows = []
     for member in members:
         marks = []
