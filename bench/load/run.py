@@ -154,6 +154,8 @@ def timed(recorder: Recorder, op: str, call, *args, **kwargs) -> requests.Respon
     except requests.RequestException:
         response = None
     recorder.note(op, started, response)
+    if response is None or response.status_code >= 500:
+        time.sleep(0.2)  # as a browser would not hammer a failing server
     return response
 
 
@@ -236,7 +238,10 @@ def resident_loop(recorder: Recorder, scene: dict, stop: threading.Event, client
         elif choice < 0.55:
             timed(recorder, "GET /public/progress/", session.get, f"{BASE}/public/progress/", timeout=60)
         elif choice < 0.8:
-            page = session.get(f"{BASE}/public/wishes/post/", timeout=60)
+            page = timed(recorder, "GET /public/wishes/post/", session.get, f"{BASE}/public/wishes/post/", timeout=60)
+            if page is None or page.status_code != 200:
+                time.sleep(0.2)
+                continue
             marker = f"压测心愿 {run}-{client}-{n}"
             data = {
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
@@ -264,7 +269,10 @@ def resident_loop(recorder: Recorder, scene: dict, stop: threading.Event, client
             ):
                 recorder.ack("wish_post", marker)
         else:
-            page = session.get(f"{BASE}/public/suggestions/", timeout=60)
+            page = timed(recorder, "GET /public/suggestions/", session.get, f"{BASE}/public/suggestions/", timeout=60)
+            if page is None or page.status_code != 200:
+                time.sleep(0.2)
+                continue
             marker = f"压测建议 {run}-{client}-{n}：小区路灯不亮，请尽快修复"
             data = {
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
