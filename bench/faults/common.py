@@ -20,7 +20,13 @@ PG = "postgres://postgres@127.0.0.1:5432/"
 def copy_database(db: str, name: str) -> dict[str, str]:
     """A fresh copy of the load test's demo database (built by ``bench.load.run``);
     returns the environment that reaches it."""
-    env = {**os.environ, "LOG_FORMAT": "text", "PYTHONPATH": str(ROOT)}
+    # The copies have no collected static files: pages name them unhashed.
+    env = {
+        **os.environ,
+        "LOG_FORMAT": "text",
+        "PYTHONPATH": str(ROOT),
+        "STATICFILES_BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage",
+    }
     folder = DATA / f"{db}-{name}"
     folder.mkdir(parents=True, exist_ok=True)
     env["TAIZHANG_VAR_DIR"] = str(folder)
