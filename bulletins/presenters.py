@@ -122,6 +122,30 @@ def layout(bulletin: Bulletin, *, public: bool = False) -> Layout:
     ]
     for index, (section, heading) in enumerate(zip(sections, headings, strict=True)):
         section.heading = numbered(index, heading)
-    return Layout(
+    page = Layout(
         title=bulletin.title, number_line=number_line(bulletin), date_line=date_line(bulletin), sections=sections
     )
+    return _masked(page, bulletin) if public else page
+
+
+def _masked(page: Layout, bulletin: Bulletin) -> Layout:
+    """The public copy: the text a supervisor wrote may still name people or give a phone
+    number; every paragraph and cell goes through the public pages' masking, with the
+    names the bulletin knows (owners of the items named, who drafted and issued it)."""
+    from public.masking import mask_text
+
+    names = {item["owner"] for item in (bulletin.figures or {}).get("overdue_items", []) if item.get("owner")}
+    for person in (bulletin.created_by, bulletin.issued_by):
+        if person is not None:
+            names.add(person.get_full_name())
+
+    def mask(value: Any) -> Any:
+        return mask_text(value, names=names) if isinstance(value, str) else value
+
+    page.title = mask(page.title)
+    for section in page.sections:
+        section.paragraphs = [mask(text) for text in section.paragraphs]
+        section.note = mask(section.note)
+        for table in section.tables:
+            table.rows = [[mask(value) for value in row] for row in table.rows]
+    return page

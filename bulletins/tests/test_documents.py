@@ -95,3 +95,20 @@ def test_overdue_items_named_with_their_owner_only_in_the_office_copy(people, le
     owner = people.clerk_b.get_full_name()
     assert owner in office
     assert owner not in public
+
+
+def test_public_copy_masks_names_and_phones_written_into_the_text(people, ledger) -> None:
+    owner = people.clerk_b.get_full_name()
+    bulletin = services.bulletin_draft(
+        org=ledger.district, kind=BulletinKind.WEEK, as_of=TODAY, acting_user=people.supervisor
+    )
+    services.bulletin_update(
+        bulletin=bulletin,
+        acting_user=people.supervisor,
+        requirements=f"请{owner}同志牵头整改，联系电话13812345678。",
+    )
+    office = all_text(open_docx(bulletin_docx(bulletin)))
+    public = all_text(open_docx(bulletin_docx(bulletin, public=True)))
+    assert owner in office and "13812345678" in office
+    assert owner not in public and "13812345678" not in public
+    assert owner[0] + "*" in public and "5678" in public
