@@ -115,16 +115,18 @@ def main() -> None:
     payload: dict = {"db": args.db}
 
     reference_env = copy_database(args.db, "bulk-reference")
+    env = copy_database(args.db, "bulk")
     ids = shell(reference_env, SCENE.replace("COUNT", str(args.problems))).split(",")
     server = serve(reference_env, log)
     reference: dict = {}
-    bulk_approve(ids, reference)
-    os.killpg(server.pid, signal.SIGTERM)
-    server.wait()
+    try:
+        bulk_approve(ids, reference)
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait()
     payload["selected"] = len(ids)
     payload["reference"] = {**reference, "closed_events": counts(reference_env, ids)}
 
-    env = copy_database(args.db, "bulk")
     ids = shell(env, SCENE.replace("COUNT", str(args.problems))).split(",")
     server = serve(env, log)
     outcome: dict = {}
