@@ -186,8 +186,6 @@ def leaders_above(org: Org) -> list[int]:
 def escalations_deliver() -> int:
     """Tell the leaders above about items that reached the "leader" step; bulletin steps
     need no message (the bulletin names them)."""
-    from core.templatetags.taizhang import cn_date  # noqa: F401  (keeps formatting in one place)
-
     total = 0
     while True:
         claimed = _claim(Escalation, None)

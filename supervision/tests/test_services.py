@@ -345,3 +345,16 @@ def test_monthly_snapshot_does_not_move_when_items_change(scene, tree, monkeypat
     assert snapshot.figures == before
     assert snapshot_for(org=tree.district, month=D(2026, 10, 15)).figures == before
     assert snapshot_for(org=tree.community_a, month=D(2026, 10, 1)) is None
+
+
+@pytest.mark.django_db
+def test_periodic_jobs_call_the_services(scene) -> None:  # type: ignore[no-untyped-def]
+    from supervision import tasks
+
+    with at(HOLIDAY):
+        assert tasks.daily_check.call_local()["working_day"] is False
+    with at(AFTER_HOLIDAY):
+        assert tasks.daily_check.call_local()["reminders"] == 6
+        assert len(tasks.weekly_dispatch.call_local()) == 1  # the one root org of the tree
+    with at(D(2026, 11, 2)):
+        assert tasks.monthly_rollup.call_local() == 3
