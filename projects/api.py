@@ -26,6 +26,7 @@ from orgs.models import Org, User
 from projects import services
 from projects.choices import ProjectLevel, ProjectStage, PromotionKind, WorkStatus
 from projects.filters import DealFilterSet, ProjectFilterSet, PromotionFilterSet, TaskFilterSet
+from projects.forms import leaders_for
 from projects.models import Deal, DealFunding, InvestmentReport, KeyProject, KeyTask, PromotionEvent
 from projects.selectors import deals_visible
 
@@ -179,8 +180,10 @@ class ScopedInputSerializer(serializers.Serializer):
         fields = super().get_fields()
         request = self.context.get("request")
         user = getattr(request, "user", None)
-        for field in fields.values():
-            if isinstance(field, OrgCodeField):
+        for name, field in fields.items():
+            if name == "leader":
+                field.queryset = leaders_for(user) if user else User.objects.none()  # type: ignore[attr-defined]
+            elif isinstance(field, OrgCodeField):
                 field.queryset = Org.objects.visible_to(user) if user else Org.objects.none()
             elif isinstance(field, serializers.PrimaryKeyRelatedField) and field.queryset is not None:
                 model = field.queryset.model

@@ -124,7 +124,8 @@ def project_list(request: HttpRequest) -> HttpResponse:
     projects = selectors.with_investment(filterset.qs, year=today.year, month=today.month)
     if request.GET.get("export") == "xlsx":
         return _xlsx(exporters.projects_xlsx(projects.order_by("org__path", "title")), "key-projects")
-    page = keyset_page(projects, key="created_at", descending=True, cursor=request.GET.get("after"), size=PAGE_SIZE)
+    # Newest first by id: the primary key walks backwards and stops after a page (bench).
+    page = keyset_page(projects, key="id", descending=True, cursor=request.GET.get("after"), size=PAGE_SIZE)
     for project in page.rows:
         project.completion = selectors.completion(project)
     context = {

@@ -35,12 +35,19 @@ def test_create_project_and_change_stage(tree, people):
     client = client_for(people.clerk_a)
     response = client.post(
         "/api/key-projects/",
-        {"org": tree.community_a.code, "title": "智能制造基地", "project_level": "municipal", "stage": "pipeline"},
+        {
+            "org": tree.community_a.code,
+            "title": "智能制造基地",
+            "project_level": "municipal",
+            "stage": "pipeline",
+            "leader": people.leader.pk,  # the street's leader, above the clerk's community
+        },
         content_type="application/json",
     )
     assert response.status_code == 201, response.content
     body = response.json()
     assert body["project_level"] == "municipal" and body["pipeline_date"] == timezone.localdate().isoformat()
+    assert body["leader"]["id"] == people.leader.pk
     moved = client.post(
         f"/api/key-projects/{body['id']}/stage/",
         {"stage": "construction", "expected_stage": "pipeline"},
