@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from core import spreadsheets
+from core.citizens import is_mobile
 from core.errors import DomainError
 from core.spreadsheets import ImportProblem, ImportResult
 from intake.choices import IntakeChannel, SuggestionKind
@@ -100,6 +101,8 @@ def import_suggestions(*, data: bytes, filename: str, acting_user: Any, dry_run:
         if received_on is None:
             problem("received_on", _("This is not a date: write it as 2026-11-20."))
         phone = spreadsheets.cell_digits(header.value(row, "phone")) if header.has("phone") else ""
+        if phone and not is_mobile(phone):
+            problem("phone", _("This is not a mobile number: write the 11 digits, e.g. 13812345678."))
         content = header.text(row, "content")
         if not problems:
             try:
