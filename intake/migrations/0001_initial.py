@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('campaigns', '0002_initial'),
         ('orgs', '0002_people_count_index'),
-        ('rectification', '0003_org_path'),
+        ('rectification', '0002_problem_sort_deadline'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
