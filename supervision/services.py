@@ -481,7 +481,7 @@ def weekly_dispatch(*, date: datetime.date | None = None, org_code: str | None =
         if not orgs:
             raise DomainError(_("No org with code “%(code)s”.") % {"code": org_code}, field="org")
     else:
-        orgs = list(Org.get_root_nodes().filter(is_active=True))
+        orgs = list(Org.objects.get_root_nodes().filter(is_active=True))
     meetings = []
     for org in orgs:
         existing = DispatchMeeting.objects.filter(org=org, date=date).first()
