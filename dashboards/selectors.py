@@ -8,10 +8,14 @@ one that fails leaves a short note in its panels instead of breaking the page.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -162,7 +166,41 @@ def _draw(panel: Panel, provided: dict[str, Any], block: PanelBlock) -> None:
     block.paragraph = panel.bulletin(provided) if panel.bulletin else ""
 
 
-def dashboard(scope: StatsScope) -> list[PanelBlock]:
-    """Every panel for ``scope``: the figures of the providers the panels use, counted once."""
-    figures, failed = safe_figures(scope, {panel.provider for panel in panels()})
-    return panel_blocks(figures, failed)
+# How long the dashboard and the big screen reuse figures counted for the same scope: a
+# meeting room's screens and a leader's reloads within the minute count once. Bulletins
+# never reuse them (they take their own figures when drafted).
+DEFAULT_CACHE_SECONDS = 60
+
+
+def _cache_key(scope: StatsScope, names: set[str]) -> str:
+    """The figures depend on the reader only through their reach (the subtrees where they
+    hold a reading role), so two leaders of one street share an entry."""
+    from orgs.choices import READING_ROLES
+    from orgs.models import grant_paths
+
+    reach = "*" if scope.user is None else ",".join(sorted(grant_paths(scope.user, READING_ROLES)))
+    raw = json.dumps([reach, scope.as_dict(), sorted(names)], sort_keys=True)
+    return "dashboards:figures:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def dashboard_figures(scope: StatsScope, names: set[str]) -> tuple[dict[str, Any], set[str], datetime.datetime]:
+    """:func:`safe_figures` reused for ``DASHBOARD_CACHE_SECONDS`` (0: counted every time);
+    returns also when they were counted. Figures with a failed provider are not kept."""
+    seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
+    key = _cache_key(scope, names) if seconds else ""
+    if key:
+        kept = cache.get(key)
+        if kept is not None:
+            return kept["figures"], set(), kept["counted_at"]
+    figures, failed = safe_figures(scope, names)
+    counted_at = timezone.now()
+    if key and not failed:
+        cache.set(key, {"figures": figures, "counted_at": counted_at}, seconds)
+    return figures, failed, counted_at
+
+
+def dashboard(scope: StatsScope) -> tuple[list[PanelBlock], datetime.datetime]:
+    """Every panel for ``scope``, and when its figures were counted: the providers the
+    panels use, each asked once (or their figures of the last minute)."""
+    figures, failed, counted_at = dashboard_figures(scope, {panel.provider for panel in panels()})
+    return panel_blocks(figures, failed), counted_at

@@ -44,13 +44,14 @@ def _context(request: HttpRequest) -> dict[str, Any]:
         raise Http404 from problem
     from campaigns.selectors import campaigns_visible
 
+    blocks, counted_at = dashboard(query.scope)
     return {
         "query": query,
         "scope": query.scope,
-        "panels": _chart_entries(dashboard(query.scope)),
+        "panels": _chart_entries(blocks),
         "periods": PERIODS,
         "campaigns": campaigns_visible(user=request.user),
-        "generated_at": timezone.localtime(),
+        "generated_at": timezone.localtime(counted_at),
     }
 
 

@@ -143,12 +143,14 @@ def test_dashboard_figures_equal_the_statistics_api(client, people, ledger, monk
     assert values[0] == api["total"] and values[2] == api["rectified"] and values[4] == api["overdue"]
 
 
-def test_query_count_does_not_grow_with_units(client, people, ledger, monkeypatch) -> None:
+def test_query_count_does_not_grow_with_units(client, people, ledger, monkeypatch, settings) -> None:
     """The by-unit figures are one grouped query: more units, same number of queries."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     from core.testing.factories import org_create
+
+    settings.DASHBOARD_CACHE_SECONDS = 0
 
     monkeypatch.setattr(statistics, "_providers", {"rectification": statistics.providers()["rectification"]})
     client.force_login(people.supervisor)
@@ -161,3 +163,20 @@ def test_query_count_does_not_grow_with_units(client, people, ledger, monkeypatc
         response = client.get(reverse("dashboards:dashboard"))
     assert "新单位3" in response.content.decode()
     assert [q["sql"][:40] for q in after.captured_queries] == [q["sql"][:40] for q in before.captured_queries]
+
+
+def test_figures_are_reused_for_the_same_reach_within_the_minute(client, people, ledger, tree, settings) -> None:
+    from core.testing.factories import person_with_role
+
+    settings.DASHBOARD_CACHE_SECONDS = 60
+    second_leader = person_with_role("leader", tree.street, username="leader_two")
+    client.force_login(people.leader)
+    assert cards(client.get(reverse("dashboards:dashboard")))[0] == 3
+    ProblemFactory(org=tree.community_a)
+    client.force_login(second_leader)  # same reach: the figures of a moment ago
+    assert cards(client.get(reverse("dashboards:dashboard")))[0] == 3
+    client.force_login(people.supervisor)  # another reach, counted afresh
+    assert cards(client.get(reverse("dashboards:dashboard"), {"org": "AK-JM"}))[0] == 4
+    settings.DASHBOARD_CACHE_SECONDS = 0
+    client.force_login(people.leader)
+    assert cards(client.get(reverse("dashboards:dashboard")))[0] == 4
