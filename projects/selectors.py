@@ -25,6 +25,7 @@ from projects.models import (
     Milestone,
     PromotionEvent,
     TeamMember,
+    reported_through,
 )
 
 ZERO = Value(Decimal("0"), output_field=DecimalField(max_digits=18, decimal_places=4))
@@ -40,16 +41,12 @@ def projects_visible(*, user: Any, scope: Any = None) -> QuerySet[KeyProject]:
 
 
 def with_investment(projects: QuerySet[KeyProject], *, year: int, month: int = 12) -> QuerySet[KeyProject]:
-    """Add the year's plan (``planned``) and what was reported up to ``month``
-    (``done``), each a subquery on its unique index, so a page of projects costs one query."""
-    planned = InvestmentPlan.objects.filter(project=OuterRef("pk"), year=year).values("amount")[:1]
-    done = (
-        InvestmentReport.objects.filter(project=OuterRef("pk"), year=year, month__lte=month)
-        .order_by()
-        .values("project")
-        .annotate(total=Sum("amount"))
-        .values("total")
-    )
+    """Add the year's plan (``planned``, ``None`` without one) and what was reported up to
+    ``month`` (``done``), read from the project's year row (unique on project and year),
+    so a page of projects costs one query."""
+    years = InvestmentPlan.objects.filter(project=OuterRef("pk"), year=year)
+    planned = years.filter(amount__gt=0).values("amount")[:1]
+    done = years.annotate(done=reported_through(month)).values("done")[:1]
     return projects.annotate(planned=Subquery(planned), done=Coalesce(Subquery(done), ZERO))
 
 

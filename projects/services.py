@@ -42,6 +42,7 @@ from projects.models import (
     PromotionEvent,
     TaskProgress,
     TeamMember,
+    month_field,
 )
 
 Item = KeyProject | KeyTask
@@ -392,6 +393,7 @@ def investment_report_add(
             _("%(year)s-%(month)02d has already been reported for this project.") % {"year": year, "month": month},
             field="month",
         ) from None
+    _rollup(project_id=project.pk, year=int(year), month=int(month), amount=amount)
     event_record(
         item=project,
         actor=acting_user,
@@ -399,6 +401,13 @@ def investment_report_add(
         changes={"year": int(year), "month": int(month), "amount": str(amount)},
     )
     return report
+
+
+def _rollup(*, project_id: int, year: int, month: int, amount: Decimal) -> None:
+    """Keep the month's amount on the project's year (``InvestmentPlan``), creating the
+    year without a plan (amount 0) when the report comes first."""
+    plan, _created = InvestmentPlan.objects.get_or_create(project_id=project_id, year=year, defaults={"amount": 0})
+    InvestmentPlan.objects.filter(pk=plan.pk).update(**{month_field(month): amount})
 
 
 @dataclass(frozen=True)
@@ -448,27 +457,32 @@ def investment_reports_import(
         raise Conflict(
             _("Someone reported this month for some of these projects meanwhile; nothing was imported. Check again.")
         ) from None
-    planned = {line.project_id: line.plan for line in lines if line.plan is not None}
-    if planned:
-        existing = {
-            plan.project_id: plan
-            for plan in InvestmentPlan.objects.filter(year=year, project_id__in=list(planned)).select_for_update()
-        }
-        changed = []
-        for project_id, amount in planned.items():
-            plan = existing.get(project_id)
-            if plan is not None and plan.amount != amount:
-                plan.amount = amount
-                changed.append(plan)
-        InvestmentPlan.objects.bulk_update(changed, ["amount"], batch_size=1000)
-        InvestmentPlan.objects.bulk_create(
-            [
-                InvestmentPlan(project_id=project_id, year=year, amount=amount)
-                for project_id, amount in planned.items()
-                if project_id not in existing
-            ],
-            batch_size=1000,
-        )
+    # The month (and the plan where the return gives one) on each project's year: one
+    # read of the years there are, then batched updates and inserts.
+    column = month_field(month)
+    existing = {
+        plan.project_id: plan
+        for plan in InvestmentPlan.objects.filter(year=year, project_id__in=[line.project_id for line in lines])
+    }
+    changed, added = [], []
+    for line in lines:
+        plan = existing.get(line.project_id)
+        if plan is None:
+            plan = InvestmentPlan(project_id=line.project_id, year=year, amount=line.plan or 0)
+            added.append(plan)
+        else:
+            changed.append(plan)
+            if line.plan is not None:
+                plan.amount = line.plan
+        setattr(plan, column, line.amount)
+    try:
+        with transaction.atomic():
+            InvestmentPlan.objects.bulk_update(changed, ["amount", column], batch_size=1000)
+            InvestmentPlan.objects.bulk_create(added, batch_size=1000)
+    except IntegrityError:
+        raise Conflict(
+            _("Someone reported this month for some of these projects meanwhile; nothing was imported. Check again.")
+        ) from None
     content_type = ContentType.objects.get_for_model(KeyProject)
     Event.objects.bulk_create(
         [

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from core.testing.factories import UserFactory
 from projects.choices import ProjectLevel, ProjectStage, PromotionKind, WorkStatus
-from projects.models import Deal, InvestmentPlan, InvestmentReport, KeyProject, KeyTask, PromotionEvent
+from projects.models import Deal, InvestmentPlan, InvestmentReport, KeyProject, KeyTask, PromotionEvent, month_field
 
 
 class KeyProjectFactory(factory.django.DjangoModelFactory):
@@ -43,6 +43,16 @@ class InvestmentReportFactory(factory.django.DjangoModelFactory):
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     month = 1
     amount = Decimal("1000")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        """The report, and its month on the project's year, as the services keep it."""
+        report = super()._create(model_class, *args, **kwargs)
+        plan, _created = InvestmentPlan.objects.get_or_create(
+            project=report.project, year=report.year, defaults={"amount": 0}
+        )
+        InvestmentPlan.objects.filter(pk=plan.pk).update(**{month_field(report.month): report.amount})
+        return report
 
 
 class KeyTaskFactory(factory.django.DjangoModelFactory):

@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from core.testing.browser import log_in
 from core.testing.spreadsheets import xlsx_bytes
+from projects import services
 from projects.choices import ProjectLevel
-from projects.models import InvestmentPlan, InvestmentReport
+from projects.models import InvestmentReport
 from projects.selectors import current_month
 from projects.tests.factories import KeyProjectFactory
 
@@ -27,9 +28,9 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def test_clerk_imports_the_return_and_the_leader_sees_the_completion(live_server, page, tree, people, tmp_path: Path):
     year, month = current_month(timezone.localdate())
     project = KeyProjectFactory(org=tree.community_a, title="富硒食品加工园", level=ProjectLevel.PROVINCIAL)
-    InvestmentPlan.objects.create(project=project, year=year, amount=Decimal("5000"))
+    services.investment_plan_set(project=project, year=year, amount=Decimal("5000"), acting_user=people.clerk_a)
     if month > 1:
-        InvestmentReport.objects.create(project=project, org=project.org, year=year, month=1, amount=Decimal("2000"))
+        services.investment_report_add(project=project, year=year, month=1, amount="2000", acting_user=people.clerk_a)
     # The return in 亿元: 0.46亿元 = 4,600万元, so 2,000 + 4,600 = 6,600 of 5,000 = 132%.
     return_file = tmp_path / "投资月报.xlsx"
     return_file.write_bytes(

@@ -15,6 +15,7 @@ from projects.models import InvestmentReport, KeyProject, KeyTask, TeamMember
 from projects.tests.factories import (
     DealFactory,
     InvestmentPlanFactory,
+    InvestmentReportFactory,
     KeyProjectFactory,
     KeyTaskFactory,
     PromotionEventFactory,
@@ -145,7 +146,7 @@ def test_overview_shows_completion(tree, people):
     project = KeyProjectFactory(org=tree.community_a, level=ProjectLevel.PROVINCIAL)
     InvestmentPlanFactory(project=project, amount=Decimal("100"))
     today = timezone.localdate()
-    InvestmentReport.objects.create(project=project, org=project.org, year=today.year, month=1, amount=Decimal("132"))
+    InvestmentReportFactory(project=project, year=today.year, month=1, amount=Decimal("132"))
     late = KeyProjectFactory(org=tree.community_a, title="滞后项目甲")
     InvestmentPlanFactory(project=late, amount=Decimal("1200"))
     page = client_for(people.clerk_a).get("/projects/").content.decode()
