@@ -92,11 +92,13 @@ def dashboard_query(*, user: Any, params: QueryDict, scope_org: Any) -> Dashboar
     except DomainError as problem:
         if problem.code == "not_found":
             raise
-        return DashboardQuery(
-            scope=build_scope(user=user, org=org, campaign=campaign, date=timezone.localdate()),
-            period="this_week",
-            error=problem.message,
-        )
+        try:  # keep the org and campaign asked for, with today's week
+            fallback = build_scope(user=user, org=org, campaign=campaign, date=timezone.localdate())
+        except DomainError as campaign_problem:  # the campaign itself was the problem
+            if campaign_problem.code == "not_found":
+                raise
+            fallback = build_scope(user=user, org=org, date=timezone.localdate())
+        return DashboardQuery(scope=fallback, period="this_week", error=problem.message)
     return DashboardQuery(scope=scope, period=period)
 
 

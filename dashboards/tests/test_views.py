@@ -180,3 +180,11 @@ def test_figures_are_reused_for_the_same_reach_within_the_minute(client, people,
     settings.DASHBOARD_CACHE_SECONDS = 0
     client.force_login(people.leader)
     assert cards(client.get(reverse("dashboards:dashboard")))[0] == 4
+
+
+def test_a_malformed_campaign_says_why(client, people, ledger) -> None:
+    client.force_login(people.supervisor)
+    response = client.get(reverse("dashboards:dashboard"), {"campaign": "abc", "org": "AK-JM"})
+    assert response.status_code == 200
+    assert response.context["query"].error and response.context["scope"].campaign is None
+    assert client.get(reverse("dashboards:dashboard"), {"campaign": "999999"}).status_code == 404
