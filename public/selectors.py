@@ -25,6 +25,8 @@ class PublicProgress:
     """What the public sees of one published item."""
 
     publication: Publication
+    title: str
+    summary: str
     status: str
     is_closed: bool
     org_name: str
@@ -97,6 +99,8 @@ def public_progress(publications: list[Publication]) -> list[PublicProgress]:
         result.append(
             PublicProgress(
                 publication=publication,
+                title=mask_text(publication.public_title, names=item_names),
+                summary=mask_text(publication.summary, names=item_names),
                 status=item.get_status_display(),
                 is_closed=item.is_closed,
                 org_name=item.org.name,

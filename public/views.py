@@ -17,7 +17,6 @@ from core.errors import DomainError
 from core.models import TrackedItem
 from core.pagination import keyset_page
 from public import services
-from public.masking import mask_text
 from public.models import Publication
 from public.selectors import live_publications, public_progress
 
@@ -42,12 +41,7 @@ def progress_detail(request: HttpRequest, pk: int) -> HttpResponse:
     entries = public_progress([publication]) if publication is not None else []
     if not entries:
         raise Http404
-    entry = entries[0]
-    return render(
-        request,
-        "public/progress_detail.html",
-        {"entry": entry, "summary": mask_text(publication.summary)},
-    )
+    return render(request, "public/progress_detail.html", {"entry": entries[0]})
 
 
 def _next(request: HttpRequest, fallback: str) -> str:

@@ -78,7 +78,10 @@ def test_only_supervisors_publish_and_withdraw(project, people) -> None:  # type
 @pytest.mark.django_db
 def test_public_pages_show_progress_without_personal_data(client, project, people) -> None:  # type: ignore[no-untyped-def]
     publication = services.publication_publish(
-        item=project, acting_user=people.supervisor, public_title="现代城社区雨污分流改造"
+        item=project,
+        acting_user=people.supervisor,
+        public_title=f"现代城社区雨污分流改造（{OWNER_NAME}负责）",
+        summary=f"集中整治项目，咨询{OWNER_PHONE}",
     )
     listing = client.get(reverse("public:progress_list"))
     assert listing.status_code == 200
@@ -91,6 +94,7 @@ def test_public_pages_show_progress_without_personal_data(client, project, peopl
     assert "王**" in detail.text and "138****5678" in detail.text
     assert 'aria-valuenow="60"' in detail.text
     assert "已完成管网铺设800米" in detail.text
+    assert "现代城社区雨污分流改造（王**负责）" in detail.text and "集中整治项目" in detail.text
     # Withdrawn: gone from the public.
     services.publication_withdraw(publication=publication, acting_user=people.supervisor)
     assert client.get(publication.get_absolute_url()).status_code == 404
