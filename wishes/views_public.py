@@ -27,6 +27,7 @@ from wishes.forms import ConfirmForm, QueryCodeForm, WishPostForm, local_orgs
 from wishes.models import QueryCodeHolder, Wish
 
 RATE_LIMITED = 429
+WALLS_LISTED = 200
 
 
 def wall_index(request: HttpRequest) -> HttpResponse:
@@ -34,8 +35,14 @@ def wall_index(request: HttpRequest) -> HttpResponse:
     waiting = dict(
         Wish.objects.filter(status=WishStatus.POSTED).order_by().values_list("org_id").annotate(n=Count("pk"))
     )
-    rows = [(org, waiting.get(org.pk, 0)) for org in local_orgs().only("pk", "name", "code")]
-    return render(request, "wishes/public/wall_index.html", {"rows": rows, "query_form": QueryCodeForm()})
+    orgs = local_orgs().only("pk", "name", "code")
+    search = request.GET.get("q", "").strip()[:30]
+    if search:
+        orgs = orgs.filter(name__contains=search)
+    # A province has thousands of communities: the first ones, and a search for the rest.
+    rows = [(org, waiting.get(org.pk, 0)) for org in orgs[:WALLS_LISTED]]
+    context = {"rows": rows, "query_form": QueryCodeForm(), "search": search, "more": len(rows) == WALLS_LISTED}
+    return render(request, "wishes/public/wall_index.html", context)
 
 
 def wall(request: HttpRequest, code: str) -> HttpResponse:
