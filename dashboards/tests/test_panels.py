@@ -105,3 +105,13 @@ def test_a_missing_or_failed_provider_becomes_a_note() -> None:
     blocks = {block.name: block for block in panel_blocks({}, {"rectification"})}
     assert blocks[LEDGER_PANEL.name].note
     assert not blocks[LEDGER_PANEL.name].charts
+
+
+def test_figures_are_written_as_offices_write_them() -> None:
+    from dashboards.templatetags.dashboard_figures import figure
+
+    with translation.override("zh-hans"):
+        assert figure(1_000_000) == "100万"
+        assert figure(677) == "677"
+        assert figure("64.2%") == "64.2%"
+        assert figure(None) is None
