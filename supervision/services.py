@@ -93,17 +93,25 @@ def _event_row(
     )
 
 
-def _candidates(model: type[TrackedItem], limits: Thresholds, after: int, size: int) -> list[dict[str, Any]]:
-    """A batch of ``model``'s open items inside the warning window, by id after ``after``.
+def _candidate_ids(model: type[TrackedItem], limits: Thresholds) -> list[int]:
+    """Ids of ``model``'s open items inside the warning window, in id order.
 
-    ``status IN (open) AND deadline <= yellow_until``: the (status, deadline) index
-    finds them among a million rows without reading the others.
+    ``status IN (open) AND deadline <= yellow_until``: the (status, deadline) index finds
+    them among a million rows without reading the others. Only the ids are read here (a
+    few MB even for a province's overdue items); each batch then reads its rows by id.
     """
+    return sorted(
+        open_items(model).filter(deadline__isnull=False, deadline__lte=limits.yellow_until).values_list("pk", flat=True)
+    )
+
+
+def _batch_rows(model: type[TrackedItem], limits: Thresholds, ids: list[int]) -> list[dict[str, Any]]:
+    """The columns the check needs of a batch, still open and warned as it is read."""
     return list(
         open_items(model)
-        .filter(deadline__isnull=False, deadline__lte=limits.yellow_until, pk__gt=after)
+        .filter(pk__in=ids, deadline__isnull=False, deadline__lte=limits.yellow_until)
         .order_by("pk")
-        .values(*CHECK_COLUMNS)[:size]
+        .values(*CHECK_COLUMNS)
     )
 
 
@@ -218,7 +226,8 @@ def daily_check(*, today: datetime.date | None = None, deliver: bool = True) -> 
     every open item that is yellow or red, at most once per item per day, and record
     the escalation steps reached; then deliver whatever is undelivered.
 
-    Runs in batches of ``BATCH`` items, each its own transaction, so a run killed half-way
+    Reads the ids of the warned items first, then works in batches of ``BATCH`` items,
+    each its own transaction, so a run killed half-way
     keeps what it decided and the next run goes on without reminding anyone twice. On a
     day off (weekend or official holiday) nothing is decided or sent.
     """
@@ -228,11 +237,11 @@ def daily_check(*, today: datetime.date | None = None, deliver: bool = True) -> 
         return result
     limits = thresholds(today)
     for model in tracked_models():
-        after = 0
-        while True:
-            rows = _candidates(model, limits, after, BATCH)
+        ids = _candidate_ids(model, limits)
+        for start in range(0, len(ids), BATCH):
+            rows = _batch_rows(model, limits, ids[start : start + BATCH])
             if not rows:
-                break
+                continue
             for attempt in range(2):
                 try:
                     _check_batch(model=model, rows=rows, limits=limits, result=result)
@@ -241,7 +250,6 @@ def daily_check(*, today: datetime.date | None = None, deliver: bool = True) -> 
                     # Another run wrote some of these rows first: decide the batch again.
                     if attempt:
                         raise
-            after = rows[-1]["pk"]
     if deliver:
         result.delivered = delivery.reminders_deliver()
         delivery.escalations_deliver()
