@@ -22,10 +22,10 @@ from campaigns.models import Campaign
 from core.calendar import add_working_days
 from core.citizens import QueryCodeHolder, is_mobile, mobile_clean, query_code_clean, query_code_new, submitter_tell
 from core.errors import DomainError, PermissionDenied
-from core.services import event_record, item_transition
+from core.services import event_record, item_transition, notification_send
 from intake.choices import IntakeChannel, SuggestionKind, SuggestionStatus
 from intake.models import TRIAGE_ROLES, Suggestion
-from orgs.choices import OrgKind
+from orgs.choices import OrgKind, Role
 from orgs.models import Org
 from orgs.permissions import holds_role_over
 
@@ -164,7 +164,23 @@ def suggestion_route(
         },
     )
     _tell(routed, _("Your submission has been passed to %(org)s to handle.") % {"org": org.name})
+    _notify_owner(routed, org)
     return routed
+
+
+def _notify_owner(suggestion: Suggestion, org: Org) -> None:
+    """Tell the clerks and leaders of the new owner org, in Taizhang, after commit."""
+    from orgs.models import RoleGrant
+
+    recipients = list(
+        RoleGrant.objects.filter(org=org, role__in=(Role.CLERK, Role.LEADER)).values_list("user_id", flat=True)
+    )
+    if not recipients:
+        return
+    title = _("A submission was routed to your unit: %(title)s") % {"title": suggestion.title}
+    url = suggestion.get_absolute_url()
+    body = suggestion.content
+    transaction.on_commit(lambda: notification_send(recipient_ids=recipients, title=title, body=body, url=url))
 
 
 @transaction.atomic

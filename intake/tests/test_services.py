@@ -7,8 +7,9 @@ from django.core import mail
 
 from core.citizens import QueryCodeHolder
 from core.errors import DomainError, PermissionDenied
+from core.models import Notification
 from core.services import item_events
-from core.testing.factories import CampaignFactory, ChannelFactory, org_create
+from core.testing.factories import CampaignFactory, ChannelFactory, org_create, person_with_role
 from intake import selectors, services
 from intake.choices import IntakeChannel, SuggestionKind, SuggestionStatus
 from intake.models import Suggestion
@@ -59,12 +60,15 @@ def test_route_above_the_community_counts_as_escalated(tree, people, django_capt
     inside = suggestion_create(community=tree.community_a)
     services.suggestion_route(suggestion=inside, acting_user=people.clerk_a, org=tree.grid_a)
     assert Suggestion.objects.get(pk=inside.pk).escalated is False
+    department_clerk = person_with_role("clerk", tree.department, username="department_clerk")
     outside = suggestion_create(community=tree.community_a, submitter_email="li@example.cn")
     with django_capture_on_commit_callbacks(execute=True):
         services.suggestion_route(suggestion=outside, acting_user=people.clerk_a, org=tree.department)
     outside.refresh_from_db()
     assert (outside.status, outside.org, outside.escalated) == (SuggestionStatus.ROUTED, tree.department, True)
     assert len(mail.outbox) == 1 and outside.query_code in mail.outbox[0].subject
+    # The owner's clerks are told in Taizhang.
+    assert Notification.objects.filter(recipient=department_clerk, url=outside.get_absolute_url()).exists()
     # The community still sees what it sent up; the department now owns it.
     assert selectors.suggestions_visible(user=people.clerk_a).filter(pk=outside.pk).exists()
     services.suggestion_answer(suggestion=outside, acting_user=people.supervisor, reply="已安排维修")
