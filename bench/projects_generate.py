@@ -72,7 +72,11 @@ def main() -> None:
         "team_name, location, total_investment, description"
     )
     project_sql = f"INSERT INTO {project_table} ({columns}) VALUES ({', '.join(['%s'] * 23)})"
-    plan_sql = f"INSERT INTO {InvestmentPlan._meta.db_table} (project_id, year, amount) VALUES (%s, %s, %s)"
+    month_columns = ", ".join(f"month_{month}" for month in range(1, 13))
+    plan_sql = (
+        f"INSERT INTO {InvestmentPlan._meta.db_table} (project_id, year, amount, {month_columns}) "
+        f"VALUES ({', '.join(['%s'] * 15)})"
+    )
     report_sql = (
         f"INSERT INTO {InvestmentReport._meta.db_table} "
         "(org_id, project_id, year, month, amount, note, reported_by_id, created_at) "
@@ -134,10 +138,15 @@ def main() -> None:
                 )
             )
             plan = (total / rng.randrange(2, 6)).quantize(Decimal("1"))
-            plan_rows.append((number, today.year, str(plan)))
+            # Each year's row: the plan (this year only) and the month roll-up the
+            # services keep beside the reports.
+            by_year: dict[int, list[str]] = {}
             for year, month in months:
                 amount = (plan / 12 * Decimal(rng.randrange(60, 140)) / 100).quantize(Decimal("0.01"))
                 report_rows.append((org_id, number, year, month, str(amount), now))
+                by_year.setdefault(year, ["0"] * 12)[month - 1] = str(amount)
+            for year, amounts in by_year.items():
+                plan_rows.append((number, year, str(plan) if year == today.year else "0", *amounts))
             flush()
         flush(force=True)
     timings["projects, plans and reports"] = round(time.perf_counter() - start, 1)
