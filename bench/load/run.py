@@ -65,6 +65,9 @@ def prepare(db: str, rebuild: bool) -> None:
     env = environment(db)
     marker = DATA / db / "prepared"
     if marker.exists() and not rebuild:
+        # The code may have moved on since the database was built: bring its schema up.
+        subprocess.run([PY, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
+        subprocess.run([PY, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
         return
     (DATA / db).mkdir(parents=True, exist_ok=True)
     if db == "postgresql":
