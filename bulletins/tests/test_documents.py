@@ -82,6 +82,11 @@ def test_docx_layout_as_offices_expect(people, ledger) -> None:
     assert body.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
     assert body.runs[0].font.size.pt == 16
     assert all(table.style.name == "Table Grid" for table in document.tables)
+    cell = document.tables[0].rows[1].cells[1].paragraphs[0]
+    assert cell.style.element.rPr.rFonts.get(qn("w:eastAsia")) == "仿宋_GB2312"
+    assert cell.style.font.size.pt == 12
+    heading = document.tables[0].rows[0].cells[1].paragraphs[0]
+    assert heading.runs[0]._element.rPr.rFonts.get(qn("w:eastAsia")) == "黑体"
 
 
 def test_overdue_items_named_with_their_owner_only_in_the_office_copy(people, ledger) -> None:

@@ -133,3 +133,15 @@ def test_a_stale_copy_cannot_change_an_issued_bulletin(draft, people) -> None:
 def test_the_installer_drafts_from_the_command_line(ledger) -> None:
     bulletin = services.bulletin_draft(org=ledger.district, kind=BulletinKind.WEEK, as_of=TODAY, acting_user=None)
     assert bulletin.created_by is None and bulletin.pk
+
+
+def test_working_days_overdue_counted_as_the_calendar_counts_them(db) -> None:
+    from bulletins.content import working_days_since
+    from core.calendar import working_days_between
+
+    today = datetime.date(2026, 10, 9)  # after the National Day holiday and its adjusted working days
+    first = datetime.date(2026, 9, 1)
+    count = working_days_since(first, today)
+    for offset in range((today - first).days + 1):
+        deadline = first + datetime.timedelta(days=offset)
+        assert count(deadline) == working_days_between(deadline, today), deadline
