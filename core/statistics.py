@@ -99,13 +99,14 @@ class StatsScope:
         """First instant after the period (its last day is included)."""
         return _start_of(self.period_end + datetime.timedelta(days=1))
 
-    def within(self, field: str = "org__path", *, any_role: bool = False) -> Q:
+    def within(self, field: str = "org__path", *, any_role: bool = False, broad_depth: int = 0) -> Q:
         """A ``Q`` keeping rows whose ``field`` (an org path) is in the scope.
 
         The user's reach is where they hold a reading role (any role with ``any_role``,
         as for the org tree itself, which members see too). Reach and picked org are
         both subtree ranges over the path, so the test stays one indexed match however
-        deep the tree.
+        deep the tree. ``broad_depth`` is passed on to :func:`subtree_q` (for path
+        columns that register its broad lookups).
         """
         query = Q()
         if self.user is not None:
@@ -113,9 +114,9 @@ class StatsScope:
             from orgs.models import grant_paths
 
             reach = grant_paths(self.user, None if any_role else READING_ROLES)
-            query &= subtree_q(reach, field=field)
+            query &= subtree_q(reach, field=field, broad_depth=broad_depth)
         if self.org is not None:
-            query &= subtree_q([self.org.path], field=field)
+            query &= subtree_q([self.org.path], field=field, broad_depth=broad_depth)
         return query
 
     def as_dict(self) -> dict[str, Any]:
