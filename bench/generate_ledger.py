@@ -169,7 +169,8 @@ class Writer:
 
         self.model = model
         self.connection = connection
-        fields = {field.attname: field for field in model._meta.concrete_fields}
+        # A generated column (GeneratedField) is the database's to fill.
+        fields = {field.attname: field for field in model._meta.concrete_fields if not field.generated}
         unknown = [name for name in given if name not in fields]
         if unknown:
             raise SystemExit(f"{model.__name__} has no field(s) {unknown}: update bench/generate_ledger.py")
@@ -414,6 +415,7 @@ class Ledger:
                 original,
                 closure_kind,
                 closed_at,
+                org.path,
             )
 
     PROBLEM_FIELDS = (
@@ -437,6 +439,7 @@ class Ledger:
         "original_deadline",
         "closure_kind",
         "closed_at",
+        "org_path",
     )
 
     # --- measures --------------------------------------------------------------------------
@@ -456,11 +459,13 @@ class Ledger:
         "original_deadline",
         "closure_kind",
         "closed_at",
+        "org_path",
     )
 
     def measure_rows(self) -> Iterator[tuple[Any, ...]]:
         rng = self.rng
         counts = exact_counts(rng, len(self.problem_info), self.measure_total, maximum=4)
+        path_of = {org.id: org.path for org in self.orgs}
         number = 0
         for info, count in zip(self.problem_info, counts, strict=True):
             problem, org, campaign, status, deadline, closed_at, created_at, owner, closure_kind = info
@@ -501,6 +506,7 @@ class Ledger:
                     measure_deadline,
                     kind,
                     measure_closed_at,
+                    path_of[org],
                 )
 
     # --- lists, rounds, inspections ----------------------------------------------------------

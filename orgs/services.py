@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, PermissionDenied
@@ -12,6 +13,10 @@ from core.services import event_record
 from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES, MemberCategory, OrgKind, Role
 from orgs.models import Org, RoleGrant, User, mobile_validator
 from orgs.permissions import holds_role_over
+
+# Sent inside ``org_move``'s transaction with ``old_path`` and ``new_path`` of the moved
+# subtree's root, for apps that copy org paths onto their rows to rewrite them there.
+org_moved = Signal()
 
 PERSON_FIELDS = ("real_name", "mobile", "is_party_member", "member_category", "position", "email")
 ORG_FIELDS = ("name", "short_name", "kind")
@@ -92,8 +97,10 @@ def org_move(*, org: Org, new_parent: Org, acting_user: Any) -> Org:
     if new_parent.path.startswith(org.path):
         raise DomainError(_("An org cannot be moved under itself."), field="parent")
     old_parent = Org.objects.get_parent(org)
+    old_path = Org.objects.filter(pk=org.pk).values_list("path", flat=True).get()
     Org.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
+    org_moved.send(sender=Org, old_path=old_path, new_path=org.path)
     event_record(
         item=org,
         actor=acting_user,

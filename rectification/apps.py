@@ -7,4 +7,8 @@ class RectificationConfig(AppConfig):
     verbose_name = _("Problems and rectification")
 
     def ready(self) -> None:
+        from orgs.services import org_moved
         from rectification import statistics  # noqa: F401  (registers the ledger's figures)
+        from rectification.services import org_paths_rewrite
+
+        org_moved.connect(org_paths_rewrite, dispatch_uid="rectification.org_paths_rewrite")

@@ -171,7 +171,7 @@ def _problem_rows(problem: Problem, number: int, measures: Sequence[Measure]) ->
 
 def _chunked_problems(queryset: QuerySet[Problem]) -> Iterable[tuple[Problem, list[Measure]]]:
     """The problems of ``queryset`` by unit, date found and id, with their measures."""
-    ids = list(queryset.order_by().order_by("org__path", "found_date", "id").values_list("pk", flat=True))
+    ids = list(queryset.order_by().order_by("org_path", "found_date", "id").values_list("pk", flat=True))
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         problems = Problem.objects.filter(pk__in=chunk).select_related("org", "owner", "channel", "domain", "campaign")

@@ -11,7 +11,6 @@ from django.utils.translation import gettext_lazy as _
 
 from campaigns.models import Campaign, Channel
 from core.forms import FilterForm
-from core.scoping import subtree_q
 from orgs.models import Org
 from rectification.choices import ItemStatus, ProblemLevel
 from rectification.models import Domain, Problem
@@ -69,13 +68,18 @@ class ProblemFilterSet(django_filters.FilterSet):
 
     def filter_org(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         org = Org.objects.filter(code=value.strip()).first()
-        return queryset.filter(subtree_q([org.path], field="org__path")) if org else queryset.none()
+        return queryset.within(org) if org else queryset.none()
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        overdue = Q(deadline__lt=timezone.localdate()) & ~Q(status=ItemStatus.CLOSED)
-        return queryset.filter(overdue) if value else queryset.exclude(overdue)
+        today = timezone.localdate()
+        overdue = Q(deadline__lt=today) & ~Q(status=ItemStatus.CLOSED)
+        if not value:
+            return queryset.exclude(overdue)
+        # The same rows, also said on the sort column (a missing deadline sorts last, never
+        # before today): a province's overdue page then walks the sort index from its start.
+        return queryset.filter(overdue, sort_deadline__lt=today)
 
     @staticmethod
     def _start(day: datetime.date) -> datetime.datetime:

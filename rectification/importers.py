@@ -1135,6 +1135,7 @@ class _LedgerImport:
                 "status",
                 "closure_kind",
                 "closed_at",
+                "org_path",
             ),
             campaign_id=campaign.pk,
             created_by_id=actor_id,
@@ -1145,7 +1146,17 @@ class _LedgerImport:
         measure_rows = _Rows(
             Measure,
             connection,
-            ("problem_id", "org_id", "title", "deadline", "original_deadline", "status", "closure_kind", "closed_at"),
+            (
+                "problem_id",
+                "org_id",
+                "title",
+                "deadline",
+                "original_deadline",
+                "status",
+                "closure_kind",
+                "closed_at",
+                "org_path",
+            ),
             campaign_id=campaign.pk,
             created_by_id=actor_id,
             created_at=now,
@@ -1190,21 +1201,24 @@ class _LedgerImport:
                         p.status,
                         p.closure_kind,
                         when_closed if closed else None,
+                        p.org.path,
                     )
                 )
                 for m in p.measures:
                     measure_closed = m.state != OPEN
                     measure_deadline = date(m.deadline)
+                    measure_org = m.org or p.org
                     measures.append(
                         (
                             pk,
-                            (m.org or p.org).pk,
+                            measure_org.pk,
                             m.title,
                             measure_deadline,
                             measure_deadline,
                             closed_status if measure_closed else rectifying,
                             str(m.state) if measure_closed else "",
                             when_closed if measure_closed else None,
+                            measure_org.path,
                         )
                     )
                 events.append(

@@ -5,15 +5,18 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.models import OrgScopedModel, TrackedItem
+from core.models import OrgScopedModel, OrgScopedQuerySet, TrackedItem
 from core.pagination import DATE_MAX
+from core.scoping import BroadGreaterThanOrEqual, BroadLessThan, subtree_q
 from core.workflow import Transition, Workflow
-from orgs.choices import Role
+from orgs.choices import READING_ROLES, Role
+from orgs.models import Org, PathField, grant_paths
 from rectification.choices import (
     ClosureKind,
     DriveStatus,
@@ -29,6 +32,54 @@ from rectification.choices import (
 FIXING_ROLES = frozenset({Role.CLERK, Role.LEADER})
 APPROVING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
 CHECKING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.INSPECTOR})
+
+
+# Scopes rooted this deep or above (a province, a city) cover so many rows that SQLite
+# should walk the order's index rather than the path range (``core.scoping``).
+BROAD_DEPTH = 2
+
+
+class OrgPathField(PathField):
+    """The owner org's path copied onto the row, so a subtree test reads no other table."""
+
+
+OrgPathField.register_lookup(BroadGreaterThanOrEqual)
+OrgPathField.register_lookup(BroadLessThan)
+
+
+class LedgerItemQuerySet(OrgScopedQuerySet):
+    """Problems and measures are scoped by their own ``org_path``: no join to the org
+    tree, and one index serves the scope and the ledger's order."""
+
+    def visible_to(self, user) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(subtree_q(grant_paths(user, READING_ROLES), field="org_path", broad_depth=BROAD_DEPTH))
+
+    def within(self, org) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(subtree_q([org.path], field="org_path", broad_depth=BROAD_DEPTH))
+
+
+class LedgerItem(TrackedItem):
+    """What problems and measures share on top of ``TrackedItem``: the owner's path."""
+
+    org_path = OrgPathField(_("owner org path"), max_length=255, default="", editable=False)
+
+    objects = LedgerItemQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        """Copy the owner's path in the same statement (a subquery, no extra query), so
+        every way of saving keeps it: services, factories, the admin. The org-move
+        service rewrites it for whole subtrees; the importer writes it itself."""
+        update_fields = kwargs.get("update_fields")
+        if update_fields is None or "org" in update_fields or "org_id" in update_fields:
+            self.org_path = Subquery(Org.objects.filter(pk=self.org_id).values("path")[:1])
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "org_path"}
+        super().save(*args, **kwargs)
+        if "org_path" in self.__dict__ and not isinstance(self.__dict__["org_path"], str):
+            del self.__dict__["org_path"]  # read back from the row when asked for
 
 
 def _rectification_workflow(*, checks: tuple = ()) -> Workflow:
@@ -138,7 +189,7 @@ class SpecialRectification(OrgScopedModel):
         return self.name
 
 
-class Problem(TrackedItem):
+class Problem(LedgerItem):
     """A problem found (问题清单): owned by a unit and a person, fixed by its measures,
     closed (销号) only with evidence and the approval of the level above."""
 
@@ -195,6 +246,8 @@ class Problem(TrackedItem):
             models.Index(fields=["sort_deadline", "id"], name="problem_sort_deadline"),
             models.Index(fields=["status", "sort_deadline", "id"], name="problem_status_sort_deadline"),
             models.Index(fields=["campaign", "level", "status"], name="problem_campaign_level"),
+            # A district, a street, a community: its own rows in the ledger's order.
+            models.Index(fields=["org_path", "sort_deadline", "id"], name="problem_org_path_sort"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -208,7 +261,7 @@ class Problem(TrackedItem):
         return reverse("rectification:problem_detail", args=[self.pk])
 
 
-class Measure(TrackedItem):
+class Measure(LedgerItem):
     """A concrete step fixing a problem (整改措施), with its own owner, deadline and status."""
 
     problem = models.ForeignKey(Problem, on_delete=models.CASCADE, related_name="measures", verbose_name=_("problem"))
@@ -223,7 +276,10 @@ class Measure(TrackedItem):
     class Meta:
         verbose_name = _("measure")
         verbose_name_plural = _("measures")
-        indexes = [models.Index(fields=["status", "deadline"], name="measure_status_deadline")]
+        indexes = [
+            models.Index(fields=["status", "deadline"], name="measure_status_deadline"),
+            models.Index(fields=["org_path", "id"], name="measure_org_path"),
+        ]
 
     def get_absolute_url(self) -> str:
         return reverse("rectification:problem_detail", args=[self.problem_id]) + f"#measure-{self.pk}"
@@ -423,3 +479,99 @@ class InspectionFinding(OrgScopedModel):
 
     def __str__(self) -> str:
         return self.description[:50]
+
+
+# --------------------------------------------------------------------------- roll-ups
+# Kept by database triggers (``rectification.tallies``) in the transaction of every write
+# to problems and measures, whatever writes it: services, the importer's plain rows, an
+# org move's UPDATE, factories. Rebuilt from the items by ``manage.py rebuild_tallies``.
+
+
+class LedgerTally(models.Model):
+    """How many problems (``kind`` "p") or measures ("m") of each kind lie in the subtree
+    of ``node`` (an org path down to ``tallies.TALLY_DEPTH``): the province's, cities'
+    and districts' counts for the tab titles and today's figures, read in one index
+    range instead of counting a million rows. Measures take their problem's campaign
+    and level. Dates of closed items are ``DATE_MAX`` (they are never overdue)."""
+
+    kind = models.CharField(max_length=1)
+    node = PathField(max_length=12)
+    campaign_id = models.IntegerField()
+    level = models.CharField(max_length=20)
+    status = models.CharField(max_length=30)
+    closure_kind = models.CharField(max_length=20)
+    immediate = models.SmallIntegerField()
+    open_deadline = models.DateField()
+    open_first_deadline = models.DateField()
+    closed_late = models.SmallIntegerField()
+    closed_late_original = models.SmallIntegerField()
+    extended = models.SmallIntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "kind",
+                    "node",
+                    "campaign_id",
+                    "level",
+                    "status",
+                    "closure_kind",
+                    "immediate",
+                    "open_deadline",
+                    "open_first_deadline",
+                    "closed_late",
+                    "closed_late_original",
+                    "extended",
+                ],
+                name="ledger_tally_key",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.node} {self.status}: {self.n}"
+
+
+class LedgerDayTally(models.Model):
+    """Per subtree, campaign and local day: items added, closed, closed as rectified, and
+    "shut" (closed items at the later of their adding and closing day), from which the
+    period figures, the number open at a day's start and the weekly trend are sums."""
+
+    kind = models.CharField(max_length=1)
+    node = PathField(max_length=12)
+    campaign_id = models.IntegerField()
+    day = models.DateField()
+    added = models.IntegerField(default=0)
+    closed = models.IntegerField(default=0)
+    rectified = models.IntegerField(default=0)
+    shut = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "node", "campaign_id", "day"], name="ledger_day_tally_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.node} {self.day}: +{self.added} -{self.closed}"
+
+
+class ProblemSourceTally(models.Model):
+    """Problems per subtree, campaign, channel and domain (0: none), for the figures by
+    source channel and by domain."""
+
+    node = PathField(max_length=12)
+    campaign_id = models.IntegerField()
+    channel_id = models.IntegerField()
+    domain_id = models.IntegerField()
+    n = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["node", "campaign_id", "channel_id", "domain_id"], name="problem_source_tally_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.node} {self.channel_id}/{self.domain_id}: {self.n}"

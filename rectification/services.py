@@ -23,7 +23,8 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Concat, Substr
 from django.urls import NoReverseMatch
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -31,6 +32,7 @@ from django.utils.translation import gettext as _
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, Channel
 from core.errors import Conflict, DomainError, PermissionDenied
+from core.scoping import subtree_q
 from core.services import attachment_add, event_record, item_transition, notification_send
 from orgs.choices import Role
 from orgs.models import Org, User
@@ -1160,3 +1162,16 @@ def inspection_move(*, inspection: Inspection, action: str, acting_user: Any, co
     for name, value in fields.items():
         setattr(inspection, name, value)
     return inspection
+
+
+# --------------------------------------------------------------------------- org moves
+
+
+def org_paths_rewrite(*, old_path: str, new_path: str, **kwargs: Any) -> None:
+    """After ``orgs.services.org_move`` (in its transaction): the moved subtree's problems
+    and measures get the new paths, one UPDATE per table."""
+    if old_path == new_path:
+        return
+    rest = Substr("org_path", len(old_path) + 1)
+    for model in (Problem, Measure):
+        model.objects.filter(subtree_q([old_path], field="org_path")).update(org_path=Concat(Value(new_path), rest))

@@ -52,7 +52,7 @@ from rectification.selectors import (
     problem_timeline,
     problems_visible,
     report_attachments,
-    status_counts,
+    tab_counts,
     with_measure_counts,
 )
 from rectification.services import INSPECTING_ROLES
@@ -79,7 +79,7 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     context = {
         "filter": filterset,
         "page": page,
-        "counts": status_counts(filterset.qs, today=today),
+        "counts": tab_counts(user=request.user, scope=request.scope_org, filterset=filterset, today=today),
         "sort": sort,
         "today": today,
         "can_bulk": request.user.is_superuser or has_any_role(request.user, APPROVING_ROLES),

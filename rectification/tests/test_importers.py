@@ -576,7 +576,7 @@ def test_a_column_the_import_does_not_name_stops_it():
 
     from rectification.importers import DEFAULT, _Rows
 
-    varying = ("problem_id", "org_id", "title", "deadline", "original_deadline", "status", "closure_kind")
+    varying = ("problem_id", "org_id", "org_path", "title", "deadline", "original_deadline", "status", "closure_kind")
     constants = {"campaign_id": 1, "created_by_id": None, "created_at": DEFAULT, "updated_at": DEFAULT}
     with pytest.raises(ValueError, match="closed_at"):
         _Rows(Measure, connection, varying, **constants, owner_id=DEFAULT)
