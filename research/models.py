@@ -201,6 +201,8 @@ class Visit(OrgScopedModel):
         indexes = [
             models.Index(fields=["entity", "starts_at"], name="research_visit_entity_time"),
             models.Index(fields=["leader", "starts_at"], name="research_visit_leader_time"),
+            # The week calendar and the newest-first list over a whole scope.
+            models.Index(fields=["starts_at", "id"], name="research_visit_time"),
         ]
 
     def __str__(self) -> str:
