@@ -52,14 +52,20 @@ def with_investment(projects: QuerySet[KeyProject], *, year: int, month: int = 1
 
 def projects_behind_plan(
     projects: QuerySet[KeyProject], *, year: int, month: int, months_due: int
-) -> QuerySet[KeyProject]:
-    """Projects under way whose reported investment of ``year`` is below the share of
-    their plan due after ``months_due`` months (序时进度), furthest behind first."""
+) -> QuerySet[InvestmentPlan]:
+    """The years (``InvestmentPlan``) of projects under way whose investment reported up
+    to ``month`` is below the share of their plan due after ``months_due`` months (序时进度),
+    furthest behind first, each with ``done`` and its ``project`` (and org) joined.
+
+    Read from the project's year row, one per project, not from the monthly reports."""
+    done = reported_through(month)
     return (
-        with_investment(projects, year=year, month=month)
-        .filter(planned__gt=0, status=WorkStatus.UNDER_WAY)
-        .filter(LessThan(F("done") * 12, F("planned") * months_due))
-        .order_by(F("done") / F("planned"), "id")
+        InvestmentPlan.objects.filter(year=year, amount__gt=0, project__in=projects.order_by().values("pk"))
+        .filter(project__status=WorkStatus.UNDER_WAY)
+        .annotate(done=done)
+        .filter(LessThan(done * 12, F("amount") * months_due))
+        .select_related("project__org")
+        .order_by(done / F("amount"), "id")
     )
 
 
