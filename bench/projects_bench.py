@@ -74,6 +74,14 @@ def multipart(fields: dict[str, str], file_field: str, filename: str, content: b
     return body.getvalue(), f"multipart/form-data; boundary={boundary}"
 
 
+def forget_month(year: int, month: int) -> None:
+    """Undo an earlier run's import: its reports and their month on the project years."""
+    from projects.models import InvestmentPlan, InvestmentReport, month_field
+
+    InvestmentReport.objects.filter(year=year, month=month).delete()
+    InvestmentPlan.objects.filter(year=year).exclude(**{month_field(month): 0}).update(**{month_field(month): 0})
+
+
 def http_part(payload: dict[str, Any], *, requests: int) -> None:
     from django.utils import timezone
 
@@ -82,7 +90,7 @@ def http_part(payload: dict[str, Any], *, requests: int) -> None:
 
     today = timezone.localdate()
     year, month = today.year, today.month  # the generator reported the twelve months before this one
-    InvestmentReport.objects.filter(year=year, month=month).delete()
+    forget_month(year, month)
     collectstatic(REPO_DIR)
     port = free_port()
     log = DATA_DIR / "projects-gunicorn.log"
@@ -140,7 +148,7 @@ def http_part(payload: dict[str, Any], *, requests: int) -> None:
         payload["import"] = imports
     finally:
         stop_server(server)
-        InvestmentReport.objects.filter(year=year, month=month).delete()
+        forget_month(year, month)
 
 
 def main() -> None:
