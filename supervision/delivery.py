@@ -25,8 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from core.services import notification_send
-from orgs.choices import Role
-from orgs.models import Org, RoleGrant, User
+from orgs.models import Org, User
 from supervision.models import Escalation, Reminder
 
 logger = logging.getLogger(__name__)
@@ -170,17 +169,6 @@ def reminders_deliver(ids: Iterable[int] | None = None) -> int:
         total += len(claimed)
         if ids is not None:
             ids = [pk for pk in ids if pk not in {r.pk for r in claimed}]
-
-
-def leaders_above(org: Org) -> list[int]:
-    """The head and the leaders (role held there) of the org above ``org``."""
-    parent = Org.objects.get_parent(org)
-    if parent is None:
-        return []
-    leaders = set(RoleGrant.objects.filter(org=parent, role=Role.LEADER).values_list("user_id", flat=True))
-    if parent.head_id:
-        leaders.add(parent.head_id)
-    return sorted(leaders)
 
 
 def escalations_deliver() -> int:

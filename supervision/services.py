@@ -210,15 +210,27 @@ def _check_batch(
 
 
 def _fill_leaders(escalations: list[Escalation]) -> None:
-    """The people told at the "leader" step: head and leaders of the org above each unit."""
-    orgs = {org.pk: org for org in Org.objects.filter(pk__in={e.org_id for e in escalations})}
-    by_org: dict[int, list[int]] = {}
-    for escalation in escalations:
-        if escalation.step != EscalationStep.LEADER:
-            continue
-        if escalation.org_id not in by_org:
-            by_org[escalation.org_id] = delivery.leaders_above(orgs[escalation.org_id])
-        escalation.recipient_ids = by_org[escalation.org_id]
+    """The people told at the "leader" step: head and leaders of the org above each unit,
+    for the whole batch in three queries (parents found by their paths, not one by one)."""
+    from core.scoping import PATH_STEP
+    from orgs.models import RoleGrant
+
+    wanted = [e for e in escalations if e.step == EscalationStep.LEADER]
+    if not wanted:
+        return
+    paths = dict(Org.objects.filter(pk__in={e.org_id for e in wanted}).values_list("pk", "path"))
+    parent_paths = {path[:-PATH_STEP] for path in paths.values() if len(path) > PATH_STEP}
+    parents = {
+        path: (pk, head)
+        for pk, path, head in Org.objects.filter(path__in=parent_paths).values_list("pk", "path", "head_id")
+    }
+    leaders: dict[int, set[int]] = {pk: ({head} if head else set()) for pk, head in parents.values()}
+    grants = RoleGrant.objects.filter(org_id__in=list(leaders), role=Role.LEADER).values_list("org_id", "user_id")
+    for org_id, user_id in grants:
+        leaders[org_id].add(user_id)
+    for escalation in wanted:
+        parent = parents.get(paths[escalation.org_id][:-PATH_STEP])
+        escalation.recipient_ids = sorted(leaders[parent[0]]) if parent else []
 
 
 def daily_check(*, today: datetime.date | None = None, deliver: bool = True) -> DailyCheckResult:
