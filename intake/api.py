@@ -24,6 +24,8 @@ from orgs.models import Org
 
 
 class SuggestionSerializer(serializers.ModelSerializer):
+    # Plain text in the schema: an enum named "status" would collide with the ledger's.
+    status = serializers.CharField(read_only=True, help_text=", ".join(SuggestionStatus.values))
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     community = serializers.SlugRelatedField(slug_field="code", read_only=True)
     answered_by_org = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
@@ -55,7 +57,8 @@ class SuggestionSerializer(serializers.ModelSerializer):
 class RouteSerializer(serializers.Serializer):
     org = OrgCodeField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
-    expected_status = serializers.ChoiceField(choices=SuggestionStatus.choices, required=False)
+    # The status the caller saw (a 409 if it moved since); the service checks it.
+    expected_status = serializers.CharField(required=False, max_length=30)
 
     def get_fields(self) -> dict[str, Any]:
         fields = super().get_fields()
@@ -65,7 +68,8 @@ class RouteSerializer(serializers.Serializer):
 
 class AnswerSerializer(serializers.Serializer):
     reply = serializers.CharField()
-    expected_status = serializers.ChoiceField(choices=SuggestionStatus.choices, required=False)
+    # The status the caller saw (a 409 if it moved since); the service checks it.
+    expected_status = serializers.CharField(required=False, max_length=30)
 
 
 class SuggestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):

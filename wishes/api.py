@@ -31,6 +31,8 @@ FIELDS = [
 
 
 class _ItemSerializer(serializers.ModelSerializer):
+    # Plain text in the schema: an enum named "status" would collide with the ledger's.
+    status = serializers.CharField(read_only=True, help_text=", ".join(WishStatus.values))
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
     claimant = serializers.CharField(source="owner.real_name", read_only=True, allow_null=True, default=None)
