@@ -1,7 +1,8 @@
 """Demo suggestions: a few hundred opinions and requests of residents, from every channel,
 triaged through the same services as the pages: most answered in their community (the
 report's 97% closed at community level), some routed to the department the proposer
-names, some entered in the problem ledger, repeats marked, a few still waiting; many
+names, some joined to a problem the ledger already holds (so the ledger keeps the
+report's figures), repeats marked, a few still waiting; many
 submitters said whether the answer satisfied them."""
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from intake import selectors, services
 from intake.choices import IntakeChannel, SuggestionKind, SuggestionStatus
 from orgs.choices import OrgKind, Role
 from orgs.models import Org, RoleGrant, User
-from rectification.choices import ProblemLevel
+from rectification.models import Problem
 
 TOTAL = 300
 # Most requests are settled in the community (the report: 97% closed at community level);
@@ -126,16 +127,14 @@ def load(context: DemoContext) -> None:
             services.suggestion_answer(suggestion=suggestion, acting_user=clerk, reply=rng.choice(REPLIES))
             continue
         org, department_clerk = department
-        if roll < 0.2 and context.campaign is not None:
-            services.suggestion_to_problem(
-                suggestion=suggestion,
-                acting_user=supervisor,
-                campaign=context.campaign,
-                org=org,
-                level=ProblemLevel.DEPARTMENT,
-                deadline=context.today + datetime.timedelta(days=rng.randint(10, 40)),
-            )
-            continue
+        if roll < 0.2:
+            # Joined to a problem the ledger already holds for its street: the demo ledger
+            # keeps the report's figures (677 problems), so no problem is added here.
+            street = suggestion.community.path[:-4]
+            problem = Problem.objects.filter(org__path__gte=street, org__path__lt=street + "~").order_by("pk").first()
+            if problem is not None:
+                services.suggestion_to_problem(suggestion=suggestion, acting_user=supervisor, problem=problem)
+                continue
         routed = services.suggestion_route(suggestion=suggestion, acting_user=clerk, org=org)
         if roll < 0.3:
             continue  # the department is on it

@@ -188,19 +188,31 @@ def suggestion_to_problem(
     *,
     suggestion: Suggestion,
     acting_user: Any,
-    campaign: Campaign,
-    org: Org,
-    level: str,
+    campaign: Campaign | None = None,
+    org: Org | None = None,
+    level: str = "",
     title: str = "",
     deadline: datetime.date | None = None,
+    problem: Any = None,
     expected_status: str | None = None,
 ) -> Suggestion:
     """Turn the suggestion into a problem of ``org`` in the ledger, with the suggestion's
-    channel; the problem lists it (``problem.suggestions``) and it links the problem."""
+    channel; the problem lists it (``problem.suggestions``) and it links the problem.
+
+    With ``problem`` (one the acting user sees) the suggestion joins a problem already in
+    the ledger instead: what it reports is being rectified there.
+    """
+    from rectification.models import Problem
     from rectification.services import problem_create
 
     if not Suggestion.workflow.may(Suggestion.workflow.get("to_problem"), suggestion, acting_user):
         raise PermissionDenied(_("You may not triage this submission."))
+    if problem is not None:
+        if not Problem.objects.visible_to(acting_user).filter(pk=problem.pk).exists():
+            raise PermissionDenied(_("You may not triage this submission."))
+        return _linked(suggestion, acting_user, problem, expected_status)
+    if campaign is None or org is None or not level:
+        raise DomainError(_("Pick the campaign, the unit and the level of the problem."), field="campaign")
     channel = campaign.channels.filter(code=suggestion.channel).first()
     problem = problem_create(
         acting_user=acting_user,
@@ -213,13 +225,20 @@ def suggestion_to_problem(
         description=suggestion.content,
         found_date=min(suggestion.received_on, timezone.localdate()),
     )
+    return _linked(suggestion, acting_user, problem, expected_status)
+
+
+def _linked(suggestion: Suggestion, acting_user: Any, problem: Any, expected_status: str | None) -> Suggestion:
     moved = item_transition(
         item=suggestion,
         action="to_problem",
         acting_user=acting_user,
         expected_status=expected_status,
         comment=_("Problem: %(title)s") % {"title": problem.title},
-        fields={"problem_id": problem.pk, "escalated": suggestion.escalated or _outside(suggestion.community, org)},
+        fields={
+            "problem_id": problem.pk,
+            "escalated": suggestion.escalated or _outside(suggestion.community, problem.org),
+        },
     )
     _tell(moved, _("Your submission has been entered in the problem ledger and will be rectified."))
     return moved

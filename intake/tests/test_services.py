@@ -169,3 +169,23 @@ def test_closure_rows_per_community_and_street(tree, people):
     assert rows["居尚社区"]["received"] == 1 and rows["居尚社区"]["rate"] is None
     streets = selectors.closure_rows(scope_q=Q(), group="street")
     assert [(row["name"], row["received"], row["rate"]) for row in streets] == [("建民街道", 5, 0.75)]
+
+
+def test_joined_to_a_problem_already_in_the_ledger(tree, people):
+    from rectification.services import problem_create
+
+    campaign = CampaignFactory(org=tree.district)
+    problem = problem_create(
+        acting_user=people.street_clerk,
+        campaign=campaign,
+        org=tree.street,
+        title="下水道堵塞",
+        level=ProblemLevel.GRASSROOTS,
+    )
+    suggestion = suggestion_create(community=tree.community_a)
+    with pytest.raises(PermissionDenied):
+        services.suggestion_to_problem(suggestion=suggestion, acting_user=people.clerk_a, problem=problem)
+    services.suggestion_to_problem(suggestion=suggestion, acting_user=people.street_clerk, problem=problem)
+    suggestion.refresh_from_db()
+    assert (suggestion.status, suggestion.problem, suggestion.escalated) == (SuggestionStatus.PROBLEM, problem, True)
+    assert list(problem.suggestions.all()) == [suggestion]

@@ -26,6 +26,19 @@ def test_demo_wishes_and_suggestions(settings, tmp_path, capsys) -> None:
         context = DemoContext(installer=installer_get_or_create())
         orgs_demo.load(context)
         campaigns_demo.load(context)
+        # A few ledger problems in 现代城's street, as the ledger's loader makes (it runs
+        # between campaigns and wishes): suggestions join them.
+        from rectification.choices import ProblemLevel
+        from rectification.services import problem_create
+
+        for street_org in Org.objects.filter(kind="community").order_by("path")[:6]:
+            problem_create(
+                acting_user=context.people["supervisor"],
+                campaign=context.campaign,
+                org=street_org,
+                title="下水道堵塞",
+                level=ProblemLevel.GRASSROOTS,
+            )
         started = time.monotonic()
         demo.load(context)
         intake_demo.load(context)
@@ -45,4 +58,7 @@ def test_demo_wishes_and_suggestions(settings, tmp_path, capsys) -> None:
     assert intake["received"] == intake_demo.TOTAL
     assert all(intake["by_channel"][code] > 0 for code in intake["by_channel"])
     assert intake["to_problem"] > 0 and intake["duplicates"] > 0 and intake["routed"] > 0
+    from rectification.models import Problem
+
+    assert Problem.objects.count() == 6  # joined to, never added
     assert intake["closure_rate"] >= 0.9
