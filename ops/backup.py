@@ -304,9 +304,18 @@ def move_database(*, source: str, target: str, batch: int = 2000, replace: bool 
     models = copied_models()
     copied: dict[str, int] = {}
     with transaction.atomic(using=target):
+        triggered: list[str] = []
         with target_connection.cursor() as cursor:
             tables = [target_connection.ops.quote_name(m._meta.db_table) for m in models]
             if target_connection.vendor == "postgresql":
+                # Tables some apps keep up to date with triggers (the ledger's tallies)
+                # are copied as they are: their triggers must not fire again while the
+                # rows they count arrive. Switched off before any row changes, since
+                # PostgreSQL refuses ALTER TABLE with trigger events pending.
+                cursor.execute("SELECT DISTINCT tgrelid::regclass::text FROM pg_trigger WHERE NOT tgisinternal")
+                triggered = [row[0] for row in cursor.fetchall()]
+                for table in triggered:
+                    cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
                 cursor.execute(f"TRUNCATE {', '.join(tables)} CASCADE")
             else:
                 cursor.execute("PRAGMA defer_foreign_keys = ON")
@@ -317,6 +326,10 @@ def move_database(*, source: str, target: str, batch: int = 2000, replace: bool 
         with target_connection.cursor() as cursor:
             for statement in target_connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(statement)
+            if triggered:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # run the deferred checks now
+                for table in triggered:
+                    cursor.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
     return copied
 
 

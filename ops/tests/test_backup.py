@@ -23,6 +23,12 @@ from rectification.tests.factories import MeasureFactory, ProblemFactory
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded files of this test only (the suite shares one folder per process)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
 def _scene(tree, people):  # type: ignore[no-untyped-def]
     problems = [ProblemFactory(org=tree.community_a, owner=people.clerk_a) for _ in range(3)]
     MeasureFactory(problem=problems[0])
@@ -61,9 +67,9 @@ def test_backup_and_restore_round_trip(tree, people, tmp_path) -> None:
     before = _state()
     assert len(before["files"]) == 2
 
-    result = backup_create(output_dir=tmp_path)
+    result = backup_create(output_dir=tmp_path / "backups")
     assert result.archive.name.startswith("taizhang-") and result.archive.name.endswith(".tar.gz")
-    assert (tmp_path / f"{result.archive.name}.sha256").read_text().split()[0] == result.checksum
+    assert (tmp_path / "backups" / f"{result.archive.name}.sha256").read_text().split()[0] == result.checksum
     assert result.files == 2
 
     # After the backup: a problem deleted, one renamed, events added, files lost or overwritten.
