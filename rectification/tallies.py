@@ -328,6 +328,12 @@ def rebuild(connection=default_connection) -> None:  # type: ignore[no-untyped-d
     then one grouped INSERT per roll-up."""
     d = _Dialect(connection.vendor)
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
+        if not d.postgres:
+            # Each measure reads its problem's row: with the default page cache a province
+            # re-reads the problem table from disk for every pass (26 GB read, bench).
+            cursor.execute("PRAGMA cache_size")
+            (cache_size,) = cursor.fetchone()
+            cursor.execute("PRAGMA cache_size = -1048576")
         if d.postgres:
             # Writers wait until the counts are whole again.
             cursor.execute("LOCK TABLE rectification_problem, rectification_measure IN SHARE ROW EXCLUSIVE MODE")
@@ -339,3 +345,5 @@ def rebuild(connection=default_connection) -> None:  # type: ignore[no-untyped-d
             *_statements(d, "m", [(_measure_rows("rectification_measure"), 1)]),
         ]:
             cursor.execute(statement)
+        if not d.postgres:
+            cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
