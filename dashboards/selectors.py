@@ -187,17 +187,17 @@ def _cache_key(scope: StatsScope, names: set[str]) -> str:
 
 def dashboard_figures(scope: StatsScope, names: set[str]) -> tuple[dict[str, Any], set[str], datetime.datetime]:
     """:func:`safe_figures` reused for ``DASHBOARD_CACHE_SECONDS`` (0: counted every time);
-    returns also when they were counted. Figures with a failed provider are not kept."""
+    returns also when they were counted. A failed provider's note is kept as long."""
     seconds = getattr(settings, "DASHBOARD_CACHE_SECONDS", DEFAULT_CACHE_SECONDS)
     key = _cache_key(scope, names) if seconds else ""
     if key:
         kept = cache.get(key)
         if kept is not None:
-            return kept["figures"], set(), kept["counted_at"]
+            return kept["figures"], set(kept["failed"]), kept["counted_at"]
     figures, failed = safe_figures(scope, names)
     counted_at = timezone.now()
-    if key and not failed:
-        cache.set(key, {"figures": figures, "counted_at": counted_at}, seconds)
+    if key:
+        cache.set(key, {"figures": figures, "failed": sorted(failed), "counted_at": counted_at}, seconds)
     return figures, failed, counted_at
 
 
