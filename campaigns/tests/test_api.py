@@ -81,5 +81,5 @@ def test_the_list_query_count_does_not_grow(tree, people):
     count = assert_query_count_stable(
         lambda: sizes.append(len(api_rows(client.get(url)))), add_rows=add_rows, label=url
     )
-    assert sizes == [3, 21]
+    assert sizes[-2:] == [3, 21]  # the first call only warms the caches
     assert count == 6  # session, user, grants, count, page, the page's channels

@@ -195,7 +195,7 @@ class TestQueryCounts:
         count = assert_query_count_stable(
             lambda: sizes.append(len(api_rows(client.get(url)))), add_rows=add_rows, label=url
         )
-        assert sizes == [13, 38]
+        assert sizes[-2:] == [13, 38]  # the first call only warms the caches
         # Session, user, grants, count, page.
         assert count == 5
 
@@ -210,5 +210,5 @@ class TestQueryCounts:
 
         count = assert_query_count_stable(lambda: pages.append(api_rows(client.get(url))), add_rows=add_rows, label=url)
         assert count == 6  # session, user, grants, count, page, the parents' codes
-        assert [len(page) for page in pages] == [6, 26]
+        assert [len(page) for page in pages][-2:] == [6, 26]  # the first call only warms the caches
         assert all(row["parent"] for row in pages[1] if row["code"] != "AK")
