@@ -40,12 +40,16 @@ def load(context: DemoContext) -> None:
         problem = Problem.objects.get(pk=entry.object_id)
         if problem.status != "rectifying":
             continue
+        # A task, not a new measure: the demo ledger keeps the report's 782 measures
+        # (decisions that become measures are covered by the tests).
         services.dispatch_decide(
             meeting=meeting,
             acting_user=supervisor,
             entry=entry,
-            kind=DecisionKind.MEASURE,
+            kind=DecisionKind.TASK,
             text="由分管领导牵头召开专题推进会，逐项明确整改责任人和时间节点",
+            org=entry.org,
+            owner=entry.org.head,
             deadline=calendar.add_working_days(monday, 10),
         )
     red = [e for e in entries if e.level == WarningLevel.RED][:2]

@@ -58,15 +58,17 @@ INSTALLED_APPS = [
     "orgs",
     "campaigns",
     "rectification",
-    "supervision",
-    "dashboards",
-    "bulletins",
-    "public",
+    # The domain apps before the ones that read across them: demo loaders run in this
+    # order, so supervision's checks and snapshots and the bulletins see every item.
     "wishes",
     "intake",
     "projects",
     "research",
     "study",
+    "supervision",
+    "dashboards",
+    "bulletins",
+    "public",
     "ops",
     "api",
 ]
@@ -241,6 +243,21 @@ CAPTCHA_TEST_MODE = env.bool("CAPTCHA_TEST_MODE", default=False)
 # (set 1 there; 0 trusts only REMOTE_ADDR). Submissions one address may make a minute.
 PUBLIC_TRUSTED_PROXIES = env.int("PUBLIC_TRUSTED_PROXIES", default=0)
 PUBLIC_SUBMISSIONS_PER_MINUTE = env.int("PUBLIC_SUBMISSIONS_PER_MINUTE", default=30)
+# An SMS gateway that tells submitters when their item moves (a JSON POST; off when empty),
+# and the address of the site as residents reach it, for links in e-mails and messages.
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SITE_URL = env.str("SITE_URL", default="")
+# Working days a member has to fulfil a claimed wish (an org, a micro-project), and an
+# office to answer a suggestion.
+WISH_FULFIL_WORKING_DAYS = env.int("WISH_FULFIL_WORKING_DAYS", default=10)
+MICRO_PROJECT_FULFIL_WORKING_DAYS = env.int("MICRO_PROJECT_FULFIL_WORKING_DAYS", default=60)
+SUGGESTION_REPLY_WORKING_DAYS = env.int("SUGGESTION_REPLY_WORKING_DAYS", default=5)
+# Research visits: another leader at the same place within this many days is crowding.
+VISIT_CROWDING_DAYS = env.int("VISIT_CROWDING_DAYS", default=7)
+# Monthly snapshots are frozen for the orgs down to this depth (1: the root only).
+SUPERVISION_SNAPSHOT_DEPTH = env.int("SUPERVISION_SNAPSHOT_DEPTH", default=2)
+# Dashboards reuse a reader's figures for this many seconds (0: count on every view).
+DASHBOARD_CACHE_SECONDS = env.int("DASHBOARD_CACHE_SECONDS", default=60)
 
 # --- API ------------------------------------------------------------------------------
 REST_FRAMEWORK = {
