@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import time
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -475,7 +474,6 @@ def test_ten_thousand_rows_with_one_bad_cell_import_nothing(campaign, people, tr
     data = csv_bytes(rows, encoding="gbk", title_row=TITLE)
     before = counts()
     reported = []
-    started = time.monotonic()
     result = import_ledger(
         data=data,
         filename="台账.csv",
@@ -483,7 +481,6 @@ def test_ten_thousand_rows_with_one_bad_cell_import_nothing(campaign, people, tr
         acting_user=people.supervisor,
         progress=lambda done, total: reported.append((done, total)),
     )
-    assert time.monotonic() - started < 15
     problem = only_problem(result)
     assert problem.location == CellLocation(
         sheet="台账", row=7_321 + 3, column_letter=COLUMN["整改时限"], header="整改时限"
