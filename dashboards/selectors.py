@@ -16,6 +16,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
 from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -181,7 +182,10 @@ def _cache_key(scope: StatsScope, names: set[str]) -> str:
     from orgs.models import grant_paths
 
     reach = "*" if scope.user is None else ",".join(sorted(grant_paths(scope.user, READING_ROLES)))
-    raw = json.dumps([reach, scope.as_dict(), sorted(names)], sort_keys=True)
+    # The database's name too: processes sharing one cache may serve different databases
+    # (test workers, a copy being checked beside the live one).
+    database = str(connection.settings_dict.get("NAME", ""))
+    raw = json.dumps([database, reach, scope.as_dict(), sorted(names)], sort_keys=True)
     return "dashboards:figures:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
