@@ -95,9 +95,7 @@ def check_part(args: argparse.Namespace, payload: dict[str, Any]) -> None:
         cursor.execute(explain + sql, params)
         plan = [" ".join(str(part) for part in row) for row in cursor.fetchall()]
     print(f"\n=== daily check for {day} (load {load()})", flush=True)
-    print(
-        f"warned problems: {warned:,} (ids {ids_ms:.0f} ms); first batch of {len(first_batch)}: {batch_ms:.1f} ms"
-    )
+    print(f"warned problems: {warned:,} (ids {ids_ms:.0f} ms); first batch of {len(first_batch)}: {batch_ms:.1f} ms")
     print("plan of the id query:\n  " + "\n  ".join(plan), flush=True)
     result: dict[str, Any] = {}
     start = time.perf_counter()
