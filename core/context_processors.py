@@ -41,6 +41,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from orgs.selectors import scope_choices
 
     context["menu_templates"] = app_templates("_menu.html")
+    # Boxes other apps add to a ledger problem's page (where it came from: a visit's
+    # finding, a resident's suggestion); each gets ``problem``.
+    context["problem_side_templates"] = app_templates("_problem_side.html")
     context["scope_org"] = getattr(request, "scope_org", None)
     context["scope_choices"] = scope_choices(user)
     context["unread_notifications"] = Notification.objects.filter(recipient=user, read_at__isnull=True).count()

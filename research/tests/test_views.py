@@ -106,6 +106,11 @@ class TestPlanningPage:
         assert finding.problem is not None
         page = client_for(people.leader).get(reverse("research:visit_detail", args=[visit.pk])).content.decode()
         assert f'data-problem="{finding.problem.pk}"' in page
+        # and the problem's page links back to the visit it was found on
+        problem_page = client_for(people.leader).get(reverse("rectification:problem_detail", args=[finding.problem.pk]))
+        html = problem_page.content.decode()
+        assert 'id="problem-research-findings"' in html
+        assert reverse("research:visit_detail", args=[visit.pk]) in html
 
 
 class TestCatalogue:
