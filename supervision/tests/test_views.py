@@ -49,6 +49,15 @@ def test_warnings_page_is_scoped(client, people, overdue) -> None:  # type: igno
 
 
 @pytest.mark.django_db
+def test_the_ledger_list_shows_each_problems_step_on_the_ladder(client, people, overdue) -> None:  # type: ignore[no-untyped-def]
+    """Overdue 30 calendar days (at least 20 working days): named in the bulletin, on the list."""
+    client.force_login(people.supervisor)
+    response = client.get(reverse("rectification:problem_list"))
+    assert response.status_code == 200
+    assert 'class="escalation" data-level="bulletin"' in response.text
+
+
+@pytest.mark.django_db
 def test_supervisor_reminds_from_the_problem_page(client, people, overdue, django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     url = overdue.get_absolute_url()
     client.force_login(people.clerk_a)
