@@ -153,3 +153,14 @@ def test_overview_shows_completion(tree, people):
     assert 'data-completion="1.32"' in page
     if today.month > 1:  # by February some of the plan is due: nothing reported is behind it
         assert "滞后项目甲" in page.split('id="behind-plan"')[1]
+
+
+def test_core_timelines_label_this_apps_actions():
+    """A stage change reads as words in every timeline, not as its code."""
+    from django.utils import translation
+
+    from core.models import ACTION_LABELS
+
+    with translation.override("en"):
+        assert str(ACTION_LABELS["stage_changed"]) == "Stage changed"
+        assert str(ACTION_LABELS["investment_reported"]) == "Monthly investment reported"
