@@ -24,11 +24,13 @@ import logging
 import re
 import secrets
 import urllib.request
+from collections.abc import Callable
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.mail import send_mail
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 logger = logging.getLogger(__name__)
@@ -137,3 +139,50 @@ def submitter_tell(*, email: str = "", mobile: str = "", subject: str, message: 
                 pass
         except Exception:
             logger.warning("SMS gateway %s failed", gateway, exc_info=True)
+
+
+# Too many requests: the answer to a form posted past the per-address rate limit.
+RATE_LIMITED = 429
+
+
+def public_submission(
+    request: HttpRequest,
+    form: Any,
+    *,
+    template: str,
+    submit: Callable[..., Any],
+    session_key: str,
+    done_url: str,
+) -> HttpResponse:
+    """The one way a public form is posted (a wish, a suggestion).
+
+    Over the per-address rate limit, the form comes back as typed with a message and
+    status 429; a valid form (captcha included) goes to ``submit`` — a service taking the
+    cleaned fields and returning an item with a ``query_code`` — and the code is kept in
+    the session for ``done_url`` to show; a refusal of the service lands on its field.
+    """
+    from django.shortcuts import redirect, render
+    from django.utils.translation import gettext as _
+
+    from core.errors import DomainError
+    from core.forms import add_domain_error
+
+    if request.method == "POST":
+        if rate_limit_exceeded(request):
+            form.is_valid()  # so the page shows what was typed, and any other mistakes
+            form.add_error(
+                None,
+                _("Too many submissions from your network in the last minute. Please wait a minute and try again."),
+            )
+            return render(request, template, {"form": form}, status=RATE_LIMITED)
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            data.pop("captcha", None)
+            try:
+                item = submit(**data)
+            except DomainError as error:
+                add_domain_error(form, error)
+            else:
+                request.session[session_key] = item.query_code
+                return redirect(done_url)
+    return render(request, template, {"form": form})

@@ -11,40 +11,25 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.citizens import QueryCodeHolder, query_code_clean, rate_limit_exceeded
+from core.citizens import QueryCodeHolder, public_submission, query_code_clean, rate_limit_exceeded
 from core.errors import DomainError
-from core.forms import add_domain_error
 from core.services import item_events
 from intake import services
 from intake.choices import SuggestionStatus
 from intake.forms import QueryCodeForm, RateForm, SuggestionPublicForm
 from intake.models import Suggestion
 
-RATE_LIMITED = 429
-
 
 @never_cache
 def submit(request: HttpRequest) -> HttpResponse:
-    form = SuggestionPublicForm(request.POST or None)
-    if request.method == "POST":
-        if rate_limit_exceeded(request):
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many submissions from your network in the last minute. Please wait a minute and try again."),
-            )
-            return render(request, "intake/public/submit.html", {"form": form}, status=RATE_LIMITED)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            data.pop("captcha", None)
-            try:
-                suggestion = services.suggestion_submit(**data)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                request.session["intake_new_code"] = suggestion.query_code
-                return redirect("intake_public:submitted")
-    return render(request, "intake/public/submit.html", {"form": form})
+    return public_submission(
+        request,
+        SuggestionPublicForm(request.POST or None),
+        template="intake/public/submit.html",
+        submit=services.suggestion_submit,
+        session_key="intake_new_code",
+        done_url="intake_public:submitted",
+    )
 
 
 @never_cache

@@ -18,15 +18,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from core.citizens import query_code_clean, rate_limit_exceeded
+from core.citizens import public_submission, query_code_clean, rate_limit_exceeded
 from core.errors import DomainError
-from core.forms import add_domain_error
 from wishes import selectors, services
 from wishes.choices import WishStatus
 from wishes.forms import ConfirmForm, QueryCodeForm, WishPostForm, local_orgs
 from wishes.models import QueryCodeHolder, Wish
 
-RATE_LIMITED = 429
 WALLS_LISTED = 200
 
 
@@ -58,26 +56,14 @@ def post(request: HttpRequest) -> HttpResponse:
     initial = {}
     if request.GET.get("community"):
         initial["community"] = local_orgs().filter(code=request.GET["community"]).first()
-    form = WishPostForm(request.POST or None, initial=initial)
-    if request.method == "POST":
-        if rate_limit_exceeded(request):
-            form.is_valid()
-            form.add_error(
-                None,
-                _("Too many submissions from your network in the last minute. Please wait a minute and try again."),
-            )
-            return render(request, "wishes/public/post.html", {"form": form}, status=RATE_LIMITED)
-        if form.is_valid():
-            data = form.cleaned_data
-            data.pop("captcha", None)
-            try:
-                wish = services.wish_post(**data)
-            except DomainError as error:
-                add_domain_error(form, error)
-            else:
-                request.session["wishes_new_code"] = wish.query_code
-                return redirect("wishes_public:posted")
-    return render(request, "wishes/public/post.html", {"form": form})
+    return public_submission(
+        request,
+        WishPostForm(request.POST or None, initial=initial),
+        template="wishes/public/post.html",
+        submit=services.wish_post,
+        session_key="wishes_new_code",
+        done_url="wishes_public:posted",
+    )
 
 
 @never_cache
