@@ -69,7 +69,7 @@ class AttendanceInputSerializer(serializers.Serializer):
             return
         user = request.user
         self.fields["session"].queryset = StudySession.objects.visible_to(user)
-        self.fields["member"].queryset = User.objects.all()
+        self.fields["member"].queryset = User.objects.visible_to(user)
 
 
 class StepSerializer(serializers.ModelSerializer):
