@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+import time_machine
 
 from core.errors import DomainError
 from core.services import item_events
@@ -12,6 +13,13 @@ from projects.statistics import project_figures
 from projects.tests.factories import InvestmentPlanFactory, InvestmentReportFactory, KeyProjectFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_the_report_day():
+    # The figures below are read as of 2026-11-23; rows stamped later would not count.
+    with time_machine.travel("2026-11-23 10:00 +0800", tick=False):
+        yield
 
 
 def run(user, data, *, filename="return.xlsx", year=2026, month=10, dry_run=False):

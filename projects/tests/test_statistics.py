@@ -2,6 +2,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+import time_machine
 from django.utils import timezone
 
 from core.panels import panels
@@ -20,6 +21,14 @@ from projects.tests.factories import (
 
 pytestmark = pytest.mark.django_db
 AS_OF = datetime.date(2026, 11, 23)
+
+
+@pytest.fixture(autouse=True)
+def _on_the_report_day():
+    # Rows are stamped with the clock; the figures are asked for as of AS_OF, so the
+    # clock stands on that day or rows made "today" would fall after it.
+    with time_machine.travel("2026-11-23 10:00 +0800", tick=False):
+        yield
 
 
 def figures(user=None, org=None, **dates):
