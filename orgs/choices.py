@@ -22,7 +22,12 @@ class OrgKind(models.TextChoices):
 class Role(models.TextChoices):
     """A role is held at an org and reaches that org's whole subtree."""
 
+    # 三员分立: the system administrator keeps accounts, the org tree and settings; the
+    # security administrator gives and takes roles; the audit administrator reads the
+    # audit log. None of the three acts on items, and none does another's part.
     ADMIN = "admin", _("System administrator")
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
+    AUDIT_ADMIN = "audit_admin", _("Audit administrator")
     SUPERVISOR = "supervisor", _("Supervisor")
     LEADER = "leader", _("Leader")
     CLERK = "clerk", _("Unit clerk")

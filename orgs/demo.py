@@ -195,6 +195,18 @@ ACCOUNTS = [
         "纪检监察工委：查阅全部台账，开展督查，责令重新检视",
         "discipline inspection: reads everything, runs inspection rounds, orders re-examination",
     ),
+    DemoAccountSpec(
+        "security",
+        Role.SECURITY_ADMIN,
+        "安全保密管理员：授予和收回角色，不改账号资料，不办理台账",
+        "security administrator: gives and takes roles; no account data, no items",
+    ),
+    DemoAccountSpec(
+        "auditor",
+        Role.AUDIT_ADMIN,
+        "安全审计员：查阅和导出审计日志，此外什么也不做",
+        "audit administrator: reads and exports the audit log, nothing else",
+    ),
 ]
 
 
@@ -411,6 +423,8 @@ def _load_demo_accounts(context: DemoContext) -> None:
         ("admin", Role.ADMIN, office, "主题教育办公室信息化专员", MemberCategory.IN_SERVICE, root),
         ("supervisor", Role.SUPERVISOR, office, "主题教育办公室督办员", MemberCategory.IN_SERVICE, root),
         ("inspector", Role.INSPECTOR, context.org(INSPECTION_CODE), "纪检监察干部", MemberCategory.IN_SERVICE, root),
+        ("security", Role.SECURITY_ADMIN, office, "主题教育办公室安全保密管理员", MemberCategory.IN_SERVICE, root),
+        ("auditor", Role.AUDIT_ADMIN, office, "主题教育办公室安全审计员", MemberCategory.IN_SERVICE, root),
     )
     for username, role, home_org, position, category, grant_org in specs:
         person = _person(

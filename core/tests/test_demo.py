@@ -111,7 +111,7 @@ def test_demo_holds_the_reports_figures_and_loads_once() -> None:
     specs = demo_account_specs()
     assert {spec.role for spec in specs} == set(Role.values)
     usernames = [spec.username for spec in specs]
-    assert usernames == ["admin", "supervisor", "leader", "clerk", "member", "inspector"]
+    assert usernames == ["admin", "supervisor", "leader", "clerk", "member", "inspector", "security", "auditor"]
     for spec in specs:
         person = User.objects.get(username=spec.username)
         assert person.check_password(DEMO_PASSWORD)

@@ -1,0 +1,65 @@
+"""Writing to the audit log. Every other app calls ``audit_record``; nothing else writes.
+
+An entry is written in the caller's transaction when there is one, so a change that is
+rolled back leaves no entry claiming it happened; sign-in events have no transaction and
+are written at once.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+from audit.context import Client, current_client
+from audit.models import AuditEntry, Category
+from ops.requestid import current_request_id
+
+
+def _actor_name(actor: Any) -> str:
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return ""
+    real_name = getattr(actor, "real_name", "") or ""
+    name = f"{actor.username}（{real_name}）" if real_name and real_name != actor.username else actor.username
+    return name[:200]
+
+
+def audit_record(
+    action: str,
+    *,
+    category: str,
+    actor: Any = None,
+    actor_name: str = "",
+    target: models.Model | None = None,
+    org: Any = None,
+    changes: dict[str, Any] | None = None,
+    detail: str = "",
+) -> AuditEntry:
+    """Append one entry: who (``actor``), what (``action`` on ``target``), where from.
+
+    ``actor_name`` names an account that is not (or no longer) a user object, such as
+    the user name typed into a failed sign-in.
+    """
+    if category not in Category.values:
+        raise ValueError(f"unknown audit category {category!r}")
+    client = current_client.get() or Client()
+    if org is None and target is not None:
+        org = getattr(target, "org", None) or getattr(target, "home_org", None)
+    authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    request_id = current_request_id.get()
+    return AuditEntry.objects.create(
+        category=category,
+        action=action[:60],
+        actor=actor if authenticated else None,
+        actor_name=_actor_name(actor) if authenticated else actor_name[:200],
+        address=client.address[:64],
+        user_agent=client.user_agent,
+        request_id="" if request_id == "-" else request_id[:64],
+        org=org,
+        org_path=getattr(org, "path", "") or "",
+        object_type=target._meta.label_lower if target is not None else "",
+        object_id=str(target.pk) if target is not None and target.pk is not None else "",
+        object_repr=str(target)[:200] if target is not None else "",
+        changes=changes or {},
+        detail=detail,
+    )
