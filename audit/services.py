@@ -63,3 +63,31 @@ def audit_record(
         changes=changes or {},
         detail=detail,
     )
+
+
+def audit_export(
+    actor: Any, *, what: str, rows: int, personal: bool, filters: dict[str, Any] | None = None
+) -> AuditEntry:
+    """One export: what was exported (a short name such as ``"rectification.problems"``),
+    how many rows, whether it held personal data (names, phones), and the filters used."""
+    return audit_record(
+        "export_personal" if personal else "export",
+        category=Category.DATA,
+        actor=actor,
+        org=getattr(actor, "home_org", None),
+        changes={"what": what, "rows": rows, "personal": personal, "filters": filters or {}},
+    )
+
+
+def audit_import(
+    actor: Any, *, what: str, rows: int, filename: str = "", target: models.Model | None = None
+) -> AuditEntry:
+    """One import that was written (dry runs and refused files are not imports)."""
+    return audit_record(
+        "import",
+        category=Category.DATA,
+        actor=actor,
+        target=target,
+        org=getattr(target, "org", None) or getattr(actor, "home_org", None),
+        changes={"what": what, "rows": rows, "filename": filename},
+    )
