@@ -13,7 +13,10 @@ Clients (closed loop, no think time):
   page; create problems through the API; report progress on open problems;
 - supervisors and leaders: the overview, ledger, statistics and dashboard pages, the API;
 - residents (anonymous, each with its own address through X-Forwarded-For): the public
-  pages and the wish wall; post wishes and suggestions through the public forms.
+  pages and the wish wall; post wishes and suggestions through the public forms;
+- party members (the demo's member): their wish wall, and claim (认领) the newest posted
+  wishes of their community, several members racing for the same wish; only the winner's
+  claim is acknowledged (the page says so), and the wish must then name that member.
 A write counts as acknowledged when the server said it was saved (201, or the redirect
 to the "submitted" page); each carries a unique marker that verify.py looks for.
 """
@@ -43,6 +46,8 @@ BASE = f"http://127.0.0.1:{PORT}"
 PG_URL = "postgres://postgres@127.0.0.1:5432/taizhang_ops_load"
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 CAPTCHA_KEY = re.compile(r'name="captcha_0" value="([^"]+)"')
+WISH_LINK = re.compile(r'href="/wishes/(\d+)/"')
+CLAIMED = "认领成功"  # the success message of a claim, shown on the wish page after it
 
 
 def environment(db: str, via_port: int | None = None) -> dict[str, str]:
@@ -250,7 +255,7 @@ def resident_loop(recorder: Recorder, scene: dict, stop: threading.Event, client
                 "csrfmiddlewaretoken": CSRF.search(page.text).group(1),
                 "captcha_0": CAPTCHA_KEY.search(page.text).group(1),
                 "captcha_1": "PASSED",
-                "community": str(rng.choice(scene["communities"])),
+                "community": str(scene["member_community"] if rng.random() < 0.4 else rng.choice(scene["communities"])),
                 "title": marker,
                 "beneficiary": "独居老人",
                 "description": "压测",
@@ -303,6 +308,33 @@ def resident_loop(recorder: Recorder, scene: dict, stop: threading.Event, client
                 recorder.ack("suggestion_submit", marker)
 
 
+def member_loop(recorder: Recorder, scene: dict, stop: threading.Event, client: int) -> None:
+    session = requests.Session()
+    log_in(session, "member", scene["password"])
+    rng = random.Random(client)
+    while not stop.is_set():
+        wall = timed(recorder, "GET /wishes/", session.get, f"{BASE}/wishes/?status=posted", timeout=60)
+        if wall is None or wall.status_code != 200:
+            time.sleep(0.2)
+            continue
+        posted = WISH_LINK.findall(wall.text)
+        if not posted:
+            time.sleep(0.5)  # nothing on the wall yet: residents are still posting
+            continue
+        pk = rng.choice(posted[:5])  # the newest few: members race for the same wish
+        response = timed(
+            recorder,
+            "POST /wishes/<id>/claim/",
+            session.post,
+            f"{BASE}/wishes/{pk}/claim/",
+            data={"csrfmiddlewaretoken": session.cookies["csrftoken"], "expected_status": "posted"},
+            headers={"Referer": f"{BASE}/wishes/{pk}/"},
+            timeout=60,
+        )
+        if response is not None and response.status_code == 200 and CLAIMED in response.text:
+            recorder.ack("wish_claim", f"{pk}:member")
+
+
 def percentile(values: list[float], q: float) -> float:
     if not values:
         return 0.0
@@ -353,8 +385,16 @@ def main() -> None:
     loops = []
     clerks = args.clients * 2 // 5  # 20 of 50
     offices = args.clients // 5  # 10 of 50
+    members = args.clients // 10  # 5 of 50; the other 15 are residents
     for client in range(args.clients):
-        loop = clerk_loop if client < clerks else office_loop if client < clerks + offices else resident_loop
+        if client < clerks:
+            loop = clerk_loop
+        elif client < clerks + offices:
+            loop = office_loop
+        elif client < clerks + offices + members:
+            loop = member_loop
+        else:
+            loop = resident_loop
         loops.append(threading.Thread(target=loop, args=(recorder, scene, stop, client), daemon=True))
     load_before = os.getloadavg()
     started = time.monotonic()

@@ -25,6 +25,9 @@ def main() -> None:
         Problem.objects.visible_to(clerk).exclude(status=ItemStatus.CLOSED).order_by("pk").values_list("pk", flat=True)
     )[:200]
     campaign = Campaign.objects.order_by("pk").first()
+    member = User.objects.get(username="member")
+    member_grant = RoleGrant.objects.filter(user=member).select_related("org").first()
+    member_community = member_grant.org.get_parent() if member_grant.org.kind == "grid" else member_grant.org
     communities = list(
         Org.objects.filter(kind__in=["community", "village"]).order_by("path").values_list("pk", flat=True)
     )
@@ -36,6 +39,8 @@ def main() -> None:
                 "campaign": campaign.pk,
                 "problems": problems,
                 "communities": communities[:20],
+                # Wishes posted here are on the demo member's wall, for the members to claim.
+                "member_community": member_community.pk,
             }
         )
     )

@@ -24,6 +24,8 @@ WHERE = {
     "wish_post": ("wishes.Wish", "title"),
     "suggestion_submit": ("intake.Suggestion", "content"),
 }
+# Claims are acknowledged as "<wish id>:<user name>"; found when that wish's owner is that user.
+CLAIMS = {"wish_claim": "wishes.Wish"}
 
 
 def main() -> None:
@@ -32,6 +34,13 @@ def main() -> None:
     acks = json.loads(Path(sys.argv[1]).read_text())
     result = {}
     for kind, markers in acks.items():
+        if kind in CLAIMS:
+            model = apps.get_model(CLAIMS[kind])
+            wanted = {int(m.split(":")[0]): m.split(":", 1)[1] for m in markers}
+            owners = dict(model._base_manager.filter(pk__in=wanted).values_list("pk", "owner__username"))
+            lost = [m for m in markers if owners.get(int(m.split(":")[0])) != m.split(":", 1)[1]]
+            result[kind] = {"acknowledged": len(markers), "found": len(markers) - len(lost), "lost": lost[:20]}
+            continue
         label, field = WHERE[kind]
         model = apps.get_model(label)
         found: set[str] = set()
