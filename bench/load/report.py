@@ -28,8 +28,14 @@ def load_table(result: dict) -> str:
     for kind, row in result["writes"].items():
         lines.append(f"| {kind} | {row['acknowledged']:,} | {row['found']:,} | {len(row['lost'])} |")
     if result.get("timeline"):
-        cut = result["database_cut"]
-        lines += ["", f"Answers per second (database cut from second {cut[0]} to {cut[1]}):", ""]
+        if result.get("postgres_restart"):
+            began, ended = result["postgres_restart"]
+            cut = [int(began), int(ended) + 1]
+            what = f"PostgreSQL restarted (pg_ctlcluster, fast) from second {began} to {ended}"
+        else:
+            cut = result["database_cut"]
+            what = f"database cut from second {cut[0]} to {cut[1]}"
+        lines += ["", f"Answers per second ({what}):", ""]
         lines.append("| second | answers |")
         lines.append("|---:|---|")
         for second, statuses in result["timeline"].items():

@@ -358,7 +358,17 @@ def main() -> None:
         "the run (every connection dropped, new ones refused, as in a restart) and restored after --cut-for",
     )
     parser.add_argument("--cut-for", type=int, default=8)
+    parser.add_argument(
+        "--restart-postgres-at",
+        type=int,
+        default=0,
+        help="PostgreSQL only: really restart the local cluster (pg_ctlcluster CLUSTER restart, fast mode) at "
+        "this second of the run; needs root or the postgres user, and stops every other client of the cluster",
+    )
+    parser.add_argument("--cluster", default="15 main", help="version and name for pg_ctlcluster")
     args = parser.parse_args()
+    if args.restart_postgres_at and args.db != "postgresql":
+        raise SystemExit("--restart-postgres-at needs --db postgresql")
     proxy = None
     if args.cut_database_at:
         if args.db != "postgresql":
@@ -401,8 +411,15 @@ def main() -> None:
     for thread in loops:
         thread.start()
     recorder.t0 = started
+    restart = None
     try:
-        if proxy is not None:
+        if args.restart_postgres_at:
+            time.sleep(args.restart_postgres_at)
+            began = time.monotonic()
+            subprocess.run(["pg_ctlcluster", *args.cluster.split(), "restart", "-m", "fast"], check=True)
+            restart = [round(began - started, 1), round(time.monotonic() - started, 1)]
+            time.sleep(max(0, args.duration - (time.monotonic() - started)))
+        elif proxy is not None:
             time.sleep(args.cut_database_at)
             proxy.cut()
             time.sleep(args.cut_for)
@@ -461,7 +478,10 @@ def main() -> None:
         "server_errors_5xx": sum(
             c for s in recorder.statuses.values() for k, c in s.items() if isinstance(k, int) and k >= 500
         ),
-        "timeline": {second: dict(c) for second, c in sorted(recorder.timeline.items())} if proxy else None,
+        "timeline": (
+            {second: dict(c) for second, c in sorted(recorder.timeline.items())} if proxy or restart else None
+        ),
+        "postgres_restart": restart,
         "database_cut": [args.cut_database_at, args.cut_database_at + args.cut_for] if proxy else None,
         "load_average_before_after": [round(load_before[0], 2), round(load_after[0], 2)],
         "nproc": os.cpu_count(),
