@@ -360,3 +360,9 @@ if env.bool("BEHIND_HTTPS_PROXY", default=False):
 
 # Shown in the page header beside the product name, e.g. the district's name.
 SITE_NAME = env.str("SITE_NAME", default="")
+
+# --- Audit log (audit app) --------------------------------------------------------------
+# Days the audit log is kept at the least (等保 2.0: no less than 180; a system check
+# refuses a smaller value). The application never deletes entries; audit_archive copies
+# the older ones to a file for off-site keeping.
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=180)
