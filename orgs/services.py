@@ -178,10 +178,16 @@ def person_create(
         email=email,
     )
     if password:
+        from accounts.services import password_mark_initial, password_validate
+
+        password_validate(password=password, user=user)
         user.set_password(password)
     else:
         user.set_unusable_password()
     user.save()
+    if password:
+        # Someone else chose it: the person changes it at the first sign-in.
+        password_mark_initial(user=user)
     event_record(
         item=user,
         actor=acting_user,
@@ -222,10 +228,13 @@ def person_update(*, person: User, acting_user: Any, home_org: Org | None = None
 def person_set_password(*, person: User, password: str, acting_user: Any) -> User:
     """An administrator sets a person's password (the person changes it themselves)."""
     _require(acting_user, person.home_org, ACCOUNT_MANAGING_ROLES, _("You may not set this password."))
-    if len(password) < 8:
-        raise DomainError(_("A password needs at least 8 characters."), field="password")
+    from accounts.services import password_mark_initial, password_validate
+
+    password_validate(password=password, user=person)
     person.set_password(password)
     person.save(update_fields=["password"])
+    # An initial password: the person must change it at the next sign-in.
+    password_mark_initial(user=person)
     event_record(item=person, actor=acting_user, action="password_set", org=person.home_org)
     return person
 

@@ -77,6 +77,8 @@ INSTALLED_APPS = [
     "ops",
     "audit",
     "api",
+    # Last: its demo loader runs after every other one (the demo log-ins keep their password).
+    "accounts",
 ]
 
 MIDDLEWARE = [
@@ -93,7 +95,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with the second factor (django-otp).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle sessions end; a password someone else set must be changed, and a role in
+    # OTP_REQUIRED_ROLES must set up two-step verification, before anything else.
+    "accounts.middleware.IdleSessionMiddleware",
+    "accounts.middleware.AccountGateMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "orgs.middleware.ScopeMiddleware",
@@ -174,11 +182,20 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
+# Password rules (accounts.validators): 8 characters of three kinds among upper, lower,
+# digits and symbols; not the user name, name or mobile; not one of the last 5 passwords.
 AUTH_PASSWORD_VALIDATORS = [
+    {
+        "NAME": "accounts.validators.ComplexityValidator",
+        "OPTIONS": {"min_length": env.int("PASSWORD_MIN_LENGTH", default=8), "min_classes": 3},
+    },
+    {"NAME": "accounts.validators.PersonalInformationValidator"},
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {
+        "NAME": "accounts.validators.PasswordHistoryValidator",
+        "OPTIONS": {"count": env.int("PASSWORD_HISTORY", default=5)},
+    },
 ]
 # django-axes first: it counts failed sign-ins and refuses locked accounts before the
 # password is even checked.
@@ -198,11 +215,24 @@ SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "core.citizens.client_address"
 AXES_VERBOSE = False
+# The lockout page says, in the user's language, until when the account is locked.
+AXES_LOCKOUT_CALLABLE = "accounts.views.lockout_response"
+# Tries while locked are refused unchecked and do not push the end of the lock further:
+# the page can say when it ends, and it ends then.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# A session that makes no request for this many minutes is signed out (0: never).
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=30)
+# Roles whose holders must sign in with a code from an authenticator app (TOTP) and are
+# sent to set one up first, e.g. OTP_REQUIRED_ROLES=admin,security_admin,audit_admin in
+# production. Empty by default so that the demo log-ins and the test clients of the
+# admin roles work without an authenticator; anyone may still turn it on for themselves.
+OTP_REQUIRED_ROLES = env.list("OTP_REQUIRED_ROLES", default=[])
+OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Taizhang")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"

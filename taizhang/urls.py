@@ -1,11 +1,11 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import JavaScriptCatalog
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # Sign-in (password, then the authenticator code), sign-out, the account's own pages.
+    path("", include("accounts.urls")),
+    path("account/", include("accounts.urls_account")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("captcha/", include("captcha.urls")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
@@ -23,6 +23,7 @@ urlpatterns = [
     path("projects/", include("projects.urls")),
     path("research/", include("research.urls")),
     path("study/", include("study.urls")),
+    path("audit/", include("audit.urls")),
     # Pages for the public: no login, phone-first, no personal data.
     path("public/", include("public.urls")),
     path("public/", include("wishes.urls_public")),

@@ -1,0 +1,166 @@
+"""Two-step verification: setting it up, signing in with it, removing it, and the roles
+that must use it."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+import time_machine
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import services
+from accounts.tests.factories import sign_in, totp_code
+from audit.models import AuditEntry
+from core.services import item_events
+from core.testing.permissions import client_for
+
+PASSWORD = "Taizhang@2026"
+START = datetime.datetime(2026, 12, 4, 10, 0, tzinfo=datetime.UTC)
+
+
+def enrolled(user) -> TOTPDevice:
+    device = services.otp_enrolment_start(user=user)
+    services.otp_enrolment_confirm(user=user, token=totp_code(device))
+    device.refresh_from_db()
+    return device
+
+
+@pytest.mark.django_db
+class TestSetUp:
+    def test_the_page_shows_a_qr_code_and_the_secret(self, people):
+        client = client_for(people.clerk_a)
+        page = client.get("/account/two-step/")
+        device = TOTPDevice.objects.get(user=people.clerk_a, confirmed=False)
+        html = page.content.decode()
+        assert 'src="/account/two-step/qr.svg"' in html
+        assert services.otp_secret(device) in html
+        qr = client.get("/account/two-step/qr.svg")
+        assert qr["Content-Type"] == "image/svg+xml" and qr.content.startswith(b"<svg")
+        assert "no-store" in qr["Cache-Control"]
+        # Reloading keeps the same secret.
+        client.get("/account/two-step/")
+        assert TOTPDevice.objects.filter(user=people.clerk_a).count() == 1
+
+    def test_a_code_confirms_it(self, people):
+        with time_machine.travel(START, tick=False):
+            client = client_for(people.clerk_a)
+            client.get("/account/two-step/")
+            device = TOTPDevice.objects.get(user=people.clerk_a)
+            response = client.post("/account/two-step/", {"action": "confirm", "token": totp_code(device)})
+            assert response.status_code == 302
+            device.refresh_from_db()
+            assert device.confirmed
+            assert b'id="otp-on"' in client.get("/account/two-step/").content
+        assert item_events(people.clerk_a).filter(action="otp_enabled").count() == 1
+        assert AuditEntry.objects.filter(action="otp_enabled", actor=people.clerk_a).exists()
+
+    def test_a_wrong_code_confirms_nothing(self, people):
+        client = client_for(people.clerk_a)
+        client.get("/account/two-step/")
+        response = client.post("/account/two-step/", {"action": "confirm", "token": "000000"})
+        assert response.status_code == 200 and response.context["form"].errors["token"]
+        assert not TOTPDevice.objects.filter(user=people.clerk_a, confirmed=True).exists()
+
+    def test_removing_it_needs_a_code(self, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            device = enrolled(people.clerk_a)
+            client = client_for(people.clerk_a)
+            traveller.shift(datetime.timedelta(seconds=60))
+            refused = client.post("/account/two-step/", {"action": "remove", "token": "123456"})
+            assert refused.status_code == 200 and TOTPDevice.objects.filter(pk=device.pk).exists()
+            traveller.shift(datetime.timedelta(seconds=60))  # past the throttle of the wrong code
+            response = client.post("/account/two-step/", {"action": "remove", "token": totp_code(device)})
+            assert response.status_code == 302
+        assert not TOTPDevice.objects.filter(user=people.clerk_a).exists()
+        assert item_events(people.clerk_a).filter(action="otp_disabled").count() == 1
+
+
+@pytest.mark.django_db
+class TestSignIn:
+    def test_the_password_alone_does_not_sign_in(self, client, people):
+        with time_machine.travel(START, tick=False):
+            enrolled(people.clerk_a)
+            response = sign_in(client, "clerk_a", PASSWORD)
+            assert response.status_code == 302 and response["Location"] == "/login/verify/"
+            assert "_auth_user_id" not in client.session
+            assert client.get("/")["Location"].startswith("/login/")
+            assert client.get("/api/orgs/").status_code in (401, 403)
+
+    def test_the_code_signs_in(self, client, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            device = enrolled(people.clerk_a)
+            traveller.shift(datetime.timedelta(seconds=30))
+            sign_in(client, "clerk_a", PASSWORD)
+            assert client.get("/login/verify/").status_code == 200
+            response = client.post("/login/verify/", {"token": totp_code(device)})
+            assert response.status_code == 302 and response["Location"] == "/"
+            assert client.get("/").status_code == 200
+            assert client.session["_auth_user_id"] == str(people.clerk_a.pk)
+            assert client.session["otp_device_id"] == device.persistent_id
+
+    def test_the_next_page_is_kept(self, client, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            device = enrolled(people.clerk_a)
+            traveller.shift(datetime.timedelta(seconds=30))
+            client.post("/login/", {"username": "clerk_a", "password": PASSWORD, "next": "/ledger/"})
+            response = client.post("/login/verify/", {"token": totp_code(device)})
+            assert response["Location"] == "/ledger/"
+
+    def test_wrong_codes_count_towards_the_lockout(self, client, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            device = enrolled(people.clerk_a)
+            sign_in(client, "clerk_a", PASSWORD)
+            for _attempt in range(4):
+                traveller.shift(datetime.timedelta(seconds=40))
+                response = client.post("/login/verify/", {"token": "000000"})
+                assert response.status_code == 200 and response.context["form"].errors["token"]
+            traveller.shift(datetime.timedelta(seconds=40))
+            assert client.post("/login/verify/", {"token": "000000"}).status_code == 429
+            traveller.shift(datetime.timedelta(seconds=40))
+            # Locked: neither the password nor a right code gets in.
+            assert sign_in(client, "clerk_a", PASSWORD).status_code == 429
+            response = client.post("/login/verify/", {"token": totp_code(device)})
+            assert response.status_code in (302, 429)
+            assert "_auth_user_id" not in client.session
+        assert AuditEntry.objects.filter(action="login_failed", actor_name="clerk_a").count() >= 5
+
+    def test_the_code_expires_with_the_pending_sign_in(self, client, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            device = enrolled(people.clerk_a)
+            sign_in(client, "clerk_a", PASSWORD)
+            traveller.shift(datetime.timedelta(minutes=6))
+            response = client.post("/login/verify/", {"token": totp_code(device)})
+            assert response.status_code == 302 and response["Location"] == "/login/"
+            assert "_auth_user_id" not in client.session
+
+    def test_without_a_password_step_the_code_page_leads_back(self, client, db):
+        assert client.get("/login/verify/")["Location"] == "/login/"
+
+
+@pytest.mark.django_db
+class TestRequiredRoles:
+    @pytest.fixture(autouse=True)
+    def _required(self, settings):
+        settings.OTP_REQUIRED_ROLES = ["admin", "security_admin", "audit_admin"]
+
+    def test_an_admin_without_an_authenticator_is_sent_to_set_one_up(self, client, people):
+        sign_in(client, "admin", PASSWORD)
+        assert client.get("/")["Location"] == "/account/two-step/"
+        assert client.get("/orgs/people/")["Location"] == "/account/two-step/"
+        api = client.get("/api/orgs/")
+        assert api.status_code == 403 and api.json()["code"] == "otp_enrolment_required"
+        assert client.get("/account/two-step/").status_code == 200
+        assert client.get("/account/two-step/qr.svg").status_code == 200
+
+    def test_setting_it_up_opens_the_pages(self, client, people):
+        with time_machine.travel(START, tick=False):
+            sign_in(client, "admin", PASSWORD)
+            client.get("/account/two-step/")
+            device = TOTPDevice.objects.get(user=people.admin)
+            client.post("/account/two-step/", {"action": "confirm", "token": totp_code(device)})
+            assert client.get("/").status_code == 200
+
+    def test_other_roles_are_not_asked(self, client, people):
+        sign_in(client, "clerk_a", PASSWORD)
+        assert client.get("/").status_code == 200
