@@ -24,7 +24,7 @@ from core.workflow import Transition, Workflow
 from intake.choices import IntakeChannel, SuggestionKind, SuggestionStatus
 from orgs.choices import Role
 
-TRIAGE_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+TRIAGE_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
 OPEN_STATUSES = (SuggestionStatus.RECEIVED, SuggestionStatus.ROUTED)
 
 

@@ -46,9 +46,21 @@ class MemberCategory(models.TextChoices):
 
 
 # Roles whose holders may read every item in their subtree; members only see their own
-# part (their wishes, study) which the apps that own those items decide.
+# part (their wishes, study) which the apps that own those items decide. The system
+# administrator reads items but acts on none (三员分立); the security and audit
+# administrators read no items at all.
 READING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK, Role.INSPECTOR})
 # Roles that may change the org tree and accounts in their subtree.
 ACCOUNT_MANAGING_ROLES = frozenset({Role.ADMIN})
 # Roles that may add and edit people (not grants) in their subtree.
 PEOPLE_EDITING_ROLES = frozenset({Role.ADMIN, Role.CLERK})
+# Roles that give and take roles at orgs in their subtree: the security administrator
+# alone, so that whoever keeps the accounts cannot also hand out rights.
+ROLE_GRANTING_ROLES = frozenset({Role.SECURITY_ADMIN})
+# Roles that list people (name, org, roles) in their subtree: the readers, and the
+# security administrator, who must see whom it grants roles to (but reads no items).
+PEOPLE_LISTING_ROLES = READING_ROLES | ROLE_GRANTING_ROLES
+# The three separated administrator duties; one person holds at most one of them.
+ADMIN_DUTY_ROLES = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+# Roles that may export personal data (names, phones) in full; others get it masked.
+PERSONAL_EXPORT_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK, Role.INSPECTOR})

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from core.scoping import minimal_prefixes, subtree_q
-from orgs.choices import MemberCategory, OrgKind
+from orgs.choices import PEOPLE_LISTING_ROLES, MemberCategory, OrgKind
 from orgs.models import Org, RoleGrant, User, grant_paths
 
 
@@ -45,6 +45,18 @@ def org_top_nodes(*, user: Any, scope: Org | None = None) -> QuerySet[Org]:
 def people_visible(*, user: Any, scope: Org | None = None) -> QuerySet[User]:
     """People the user sees, narrowed to the picked scope, ready for a list page."""
     people = User.objects.visible_to(user).select_related("home_org")
+    if scope is not None:
+        people = people.filter(subtree_q([scope.path], field="home_org__path"))
+    return people
+
+
+def people_listed(*, user: Any, scope: Org | None = None) -> QuerySet[User]:
+    """People the org pages list to ``user``: those it reads (``people_visible``) and,
+    for a security administrator, the people of its subtree (name, org and roles only:
+    the pages hide their account data, and it reads no items)."""
+    people = User.objects.filter(
+        subtree_q(grant_paths(user, PEOPLE_LISTING_ROLES), field="home_org__path")
+    ).select_related("home_org")
     if scope is not None:
         people = people.filter(subtree_q([scope.path], field="home_org__path"))
     return people

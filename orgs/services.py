@@ -9,8 +9,17 @@ from django.dispatch import Signal
 from django.utils.translation import gettext as _
 
 from core.errors import DomainError, PermissionDenied
+from core.personal import forget_org_paths
 from core.services import event_record
-from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES, MemberCategory, OrgKind, Role
+from orgs.choices import (
+    ACCOUNT_MANAGING_ROLES,
+    ADMIN_DUTY_ROLES,
+    PEOPLE_EDITING_ROLES,
+    ROLE_GRANTING_ROLES,
+    MemberCategory,
+    OrgKind,
+    Role,
+)
 from orgs.models import Org, RoleGrant, User, mobile_validator
 from orgs.permissions import holds_role_over
 
@@ -101,6 +110,10 @@ def org_move(*, org: Org, new_parent: Org, acting_user: Any) -> Org:
     Org.objects.move(org, new_parent, "last-child")
     org.refresh_from_db()
     org_moved.send(sender=Org, old_path=old_path, new_path=org.path)
+    # Masking of personal data reads org paths from a per-process map: start it afresh
+    # now and again once the move is committed (a reload in between read old paths).
+    forget_org_paths()
+    transaction.on_commit(forget_org_paths)
     event_record(
         item=org,
         actor=acting_user,
@@ -241,10 +254,29 @@ def person_set_password(*, person: User, password: str, acting_user: Any) -> Use
 
 @transaction.atomic
 def role_grant(*, user: User, org: Org, role: str, acting_user: Any) -> RoleGrant:
-    """Give ``user`` the ``role`` at ``org`` (reaching its subtree)."""
+    """Give ``user`` the ``role`` at ``org`` (reaching its subtree).
+
+    Only the security administrator over ``org`` grants roles (三员分立); nobody grants a
+    role to themselves, and nobody holds two of the three administrator duties.
+    """
     if role not in Role.values:
         raise DomainError(_("Unknown role."), field="role")
-    _require(acting_user, org, ACCOUNT_MANAGING_ROLES, _("You may not grant roles at this org."))
+    _require(acting_user, org, ROLE_GRANTING_ROLES, _("Only a security administrator may grant roles at this org."))
+    if getattr(acting_user, "pk", None) is not None and acting_user.pk == user.pk:
+        raise PermissionDenied(_("Nobody may grant a role to themselves."))
+    if role in ADMIN_DUTY_ROLES:
+        # Lock the person's row so two concurrent grants of two duties cannot both pass.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        held = set(user.grants.filter(role__in=ADMIN_DUTY_ROLES).exclude(role=role).values_list("role", flat=True))
+        if held:
+            raise DomainError(
+                _(
+                    "%(person)s already holds the duty of %(held)s; the system, security and audit "
+                    "administrators must be three different people."
+                )
+                % {"person": user.real_name or user.username, "held": Role(sorted(held)[0]).label},
+                field="role",
+            )
     try:
         with transaction.atomic():
             grant = RoleGrant.objects.create(user=user, org=org, role=role)
@@ -257,8 +289,10 @@ def role_grant(*, user: User, org: Org, role: str, acting_user: Any) -> RoleGran
 
 @transaction.atomic
 def role_revoke(*, grant: RoleGrant, acting_user: Any) -> None:
-    """Take a role away."""
-    _require(acting_user, grant.org, ACCOUNT_MANAGING_ROLES, _("You may not revoke roles at this org."))
+    """Take a role away; like granting, the security administrator's duty alone."""
+    _require(
+        acting_user, grant.org, ROLE_GRANTING_ROLES, _("Only a security administrator may revoke roles at this org.")
+    )
     event_record(
         item=grant.user,
         actor=acting_user,

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,7 +19,13 @@ from core.errors import DomainError
 from core.forms import add_domain_error
 from core.services import item_events
 from orgs import exporters, importers, services
-from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES
+from orgs.choices import (
+    ACCOUNT_MANAGING_ROLES,
+    PEOPLE_EDITING_ROLES,
+    PEOPLE_LISTING_ROLES,
+    READING_ROLES,
+    ROLE_GRANTING_ROLES,
+)
 from orgs.filters import PersonFilterSet
 from orgs.forms import (
     GrantForm,
@@ -33,7 +40,7 @@ from orgs.forms import (
 from orgs.middleware import SESSION_KEY
 from orgs.models import Org, RoleGrant
 from orgs.permissions import has_any_role, holds_role_over
-from orgs.selectors import grants_of, org_children, org_top_nodes, orgs_visible, people_visible
+from orgs.selectors import grants_of, org_children, org_top_nodes, orgs_visible, people_listed, people_visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -95,15 +102,20 @@ def org_detail(request: HttpRequest, code: str) -> HttpResponse:
     org = _visible_org(request, code)
     can_manage = holds_role_over(request.user, org, ACCOUNT_MANAGING_ROLES)
     children = org_children(user=request.user, org=org)
-    people = people_visible(user=request.user).filter(home_org=org).order_by("real_name")
+    people = people_listed(user=request.user).filter(home_org=org).order_by("real_name")
+    # Who holds which role here is shown to those who may list people here (readers and
+    # the security administrator), not to members or the audit administrator.
+    lists_people = holds_role_over(request.user, org, PEOPLE_LISTING_ROLES)
     context: dict[str, Any] = {
         "org": org,
         "breadcrumbs": _breadcrumbs(org),
         "children": children,
         "people": people[:50],
         "people_count": people.count(),
-        "subtree_people_count": people_visible(user=request.user, scope=org).count(),
-        "grants": RoleGrant.objects.filter(org=org).select_related("user").order_by("role"),
+        "subtree_people_count": people_listed(user=request.user, scope=org).count(),
+        "grants": RoleGrant.objects.filter(org=org).select_related("user").order_by("role") if lists_people else None,
+        "lists_people": lists_people,
+        "reads_people": holds_role_over(request.user, org, READING_ROLES),
         "events": item_events(org).order_by("-created_at")[:30],
         "can_manage": can_manage,
         "can_edit_people": holds_role_over(request.user, org, PEOPLE_EDITING_ROLES),
@@ -161,7 +173,9 @@ def org_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def people_list(request: HttpRequest) -> HttpResponse:
     """People in scope, filtered; the export button exports exactly what is filtered."""
-    base = people_visible(user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
+    if not (request.user.is_superuser or has_any_role(request.user, PEOPLE_LISTING_ROLES)):
+        raise PermissionDenied
+    base = people_listed(user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
     filterset = PersonFilterSet(request.GET, queryset=base.order_by("home_org__path", "real_name", "id"))
     people = filterset.qs
     if request.GET.get("export") == "xlsx":
@@ -178,18 +192,36 @@ def people_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(people_visible(user=request.user), pk=pk) if pk != request.user.pk else request.user
+    person = get_object_or_404(people_listed(user=request.user), pk=pk) if pk != request.user.pk else request.user
     home = person.home_org
     can_edit = home is not None and holds_role_over(request.user, home, PEOPLE_EDITING_ROLES)
     can_manage = home is not None and holds_role_over(request.user, home, ACCOUNT_MANAGING_ROLES)
+    # 三员分立: only the security administrator grants and revokes, and never for itself.
+    may_grant = person.pk != request.user.pk and (
+        request.user.is_superuser or has_any_role(request.user, ROLE_GRANTING_ROLES)
+    )
+    grants = list(grants_of(person))
+    revocable = {
+        grant.pk for grant in grants if may_grant and holds_role_over(request.user, grant.org, ROLE_GRANTING_ROLES)
+    }
+    # A security administrator who reads nothing sees name, org and roles, not the
+    # person's contact data nor their account history beyond role changes.
+    sees_account = person.pk == request.user.pk or (
+        home is not None and holds_role_over(request.user, home, READING_ROLES)
+    )
+    events = item_events(person).order_by("-created_at")
+    if not sees_account:
+        events = events.filter(action__in=["role_granted", "role_revoked"])
     context = {
         "person": person,
         "breadcrumbs": _breadcrumbs(home) if home else [],
-        "grants": grants_of(person),
-        "events": item_events(person).order_by("-created_at")[:30],
+        "grants": grants,
+        "revocable": revocable,
+        "events": events[:30],
+        "sees_account": sees_account,
         "can_edit": can_edit,
         "can_manage": can_manage,
-        "grant_form": GrantForm(initial={"org": home.code if home else ""}, user=request.user) if can_manage else None,
+        "grant_form": GrantForm(initial={"org": home.code if home else ""}, user=request.user) if may_grant else None,
         "password_form": PasswordSetForm() if can_manage else None,
     }
     return render(request, "orgs/person_detail.html", context)
@@ -239,7 +271,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     """Set a password, grant or revoke a role."""
-    person = get_object_or_404(people_visible(user=request.user), pk=pk)
+    person = get_object_or_404(people_listed(user=request.user), pk=pk)
     try:
         if action == "password":
             form = PasswordSetForm(request.POST)

@@ -23,7 +23,7 @@ from orgs.choices import Role
 from projects.choices import ProjectLevel, ProjectStage, PromotionKind, WorkStatus
 
 # Who works on projects and tasks, who approves their closure (the level above).
-WORKING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+WORKING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
 APPROVING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
 CHECKING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.INSPECTOR})
 AMOUNT = {"max_digits": 18, "decimal_places": 4}

@@ -8,7 +8,8 @@ from orgs.choices import Role
 from orgs.permissions import holds_role_over
 from rectification.models import APPROVING_ROLES, FIXING_ROLES, Problem
 
-CREATING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+# 三员分立: the system administrator reads the ledger but never acts on it.
+CREATING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
 
 
 def may_report(*, user: Any, problem: Problem) -> bool:

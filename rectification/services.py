@@ -63,13 +63,14 @@ from rectification.models import (
 )
 from rectification.permissions import CREATING_ROLES
 
-# CREATING_ROLES (clerk, leader, supervisor, admin at the unit or above) enter and edit
+# CREATING_ROLES (clerk, leader, supervisor at the unit or above) enter and edit
 # problems and measures; the pages offer the same rule from rectification.permissions.
-# Who keeps a campaign's domains (the campaign office).
+# Who keeps a campaign's domains (the campaign office; domains configure a campaign,
+# like its channels, so the system administrator keeps them too).
 CAMPAIGN_MANAGING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # Who sets up and concludes a special drive at its lead department.
-DRIVE_MANAGING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK})
-DRIVE_CONCLUDING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER})
+DRIVE_MANAGING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+DRIVE_CONCLUDING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
 # Who runs inspection rounds and records their findings.
 INSPECTING_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR})
 

@@ -24,10 +24,11 @@ from orgs.permissions import holds_role_over
 from research.choices import ConflictKind, EntityKind, TopicStatus, VisitKind, VisitStatus
 from research.models import Entity, Finding, ResearchTopic, SelectionRound, Visit
 
-# The campaign office and administrators keep the catalogue and the register.
-CATALOGUE_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+# The campaign office keeps the catalogue and the register (三员分立: the system
+# administrator reads them but does not act on items).
+CATALOGUE_ROLES = frozenset({Role.SUPERVISOR})
 # Visits are planned and logged by the office, the leaders and the clerks who serve them.
-VISIT_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+VISIT_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
 # The channel findings are filed under (调研发现), one of every campaign's defaults.
 RESEARCH_CHANNEL_CODE = "research"
 RESEARCH_CHANNEL_NAME = "调研发现"

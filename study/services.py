@@ -33,9 +33,9 @@ from study.models import (
 )
 
 # Who runs classes and records outreach: the office, unit leaders and clerks.
-MANAGING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+MANAGING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
 # Who edits the checklists themselves.
-PLAN_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
+PLAN_ROLES = frozenset({Role.SUPERVISOR})
 CHECK_IN_SALT = "study.check-in"
 # The checklists of the report, offered when a plan is set up without steps.
 DEFAULT_CHECKLISTS: dict[str, tuple[str, tuple[str, ...]]] = {

@@ -22,11 +22,11 @@ from wishes.choices import RATING_CHOICES, WishSource, WishStatus
 
 # Who confirms a fulfilment and looks after the wall: the grid worker or community clerk
 # and those above them.
-CARETAKER_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR, Role.ADMIN})
+CARETAKER_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
 # Who may claim a wish: party members and cadres of the community (or above it).
 CLAIMING_ROLES = frozenset({Role.MEMBER, Role.CLERK, Role.LEADER})
 # Who claims a micro-project for their org (an agency's party group): its clerk or leader.
-ORG_CLAIMING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.ADMIN})
+ORG_CLAIMING_ROLES = frozenset({Role.CLERK, Role.LEADER})
 
 
 def _reach(user: Any, roles: frozenset[str]) -> list[str]:

@@ -92,6 +92,57 @@ def mask_phone(value: str | None) -> str:
     return "*" * len(value)
 
 
+def _viewer(context: template.Context) -> object:
+    request = context.get("request")
+    return getattr(request, "user", None) or context.get("user")
+
+
+@register.simple_tag(takes_context=True)
+def person_name(context: template.Context, person: object) -> str:
+    """``{% person_name person %}``: a member of staff's real name, in full only for a
+    viewer who reads at the person's home org or above (``core.personal``), else 张**.
+
+    Every page that names staff outside the people pages uses this tag (or
+    ``person_phone`` for their mobile); residents named on an item use
+    ``{% resident_name value item.org %}`` and ``{% resident_phone value item.org %}``."""
+    from core.personal import person_name as name_for
+
+    return name_for(_viewer(context), person)
+
+
+@register.simple_tag(takes_context=True)
+def person_phone(context: template.Context, person: object) -> str:
+    """``{% person_phone person %}``: a member of staff's mobile, or 138****1234."""
+    from core.personal import person_phone as phone_for
+
+    return phone_for(_viewer(context), person)
+
+
+@register.simple_tag(takes_context=True)
+def resident_name(context: template.Context, value: str, org: object) -> str:
+    """``{% resident_name item.submitter_name item.org %}``: a resident named on an item,
+    in full only for a viewer who reads at the item's org, else 张**."""
+    from core.personal import resident_value
+
+    return resident_value(_viewer(context), value, org=org, kind="name")
+
+
+@register.simple_tag(takes_context=True)
+def resident_phone(context: template.Context, value: str, org: object) -> str:
+    """``{% resident_phone item.submitter_phone item.org %}``: 138****1234 outside scope."""
+    from core.personal import resident_value
+
+    return resident_value(_viewer(context), value, org=org, kind="phone")
+
+
+@register.simple_tag(takes_context=True)
+def resident_email(context: template.Context, value: str, org: object) -> str:
+    """``{% resident_email item.submitter_email item.org %}``: a***@example.cn outside scope."""
+    from core.personal import resident_value
+
+    return resident_value(_viewer(context), value, org=org, kind="email")
+
+
 @register.simple_tag(takes_context=True)
 def query_with(context: template.Context, **changes: object) -> str:
     """The current query string with some parameters replaced (pagination, sorting)."""

@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import DomainError, PermissionDenied
 from core.models import Event
-from core.testing.factories import UserFactory
+from core.testing.factories import UserFactory, person_with_role
 from orgs import services
 from orgs.choices import MemberCategory, OrgKind, Role
 from orgs.models import Org, RoleGrant, User
@@ -269,14 +269,13 @@ class TestPersonSetPassword:
 
 class TestRoles:
     def test_grant_and_revoke_each_write_one_event(self, tree, people):
+        security = person_with_role(Role.SECURITY_ADMIN, tree.district, username="security")
         before = Event.objects.count()
-        grant = services.role_grant(
-            user=people.clerk_b, org=tree.community_b, role=Role.LEADER, acting_user=people.admin
-        )
+        grant = services.role_grant(user=people.clerk_b, org=tree.community_b, role=Role.LEADER, acting_user=security)
         event = only_new_event(before)
         assert (event.item, event.action, event.org) == (people.clerk_b, "role_granted", tree.community_b)
         assert event.changes == {"role": Role.LEADER, "org": tree.community_b.code}
-        services.role_revoke(grant=grant, acting_user=people.admin)
+        services.role_revoke(grant=grant, acting_user=security)
         event = only_new_event(before + 1)
         assert event.action == "role_revoked" and event.changes == {"role": Role.LEADER, "org": tree.community_b.code}
         assert not RoleGrant.objects.filter(pk=grant.pk).exists()
@@ -284,16 +283,18 @@ class TestRoles:
     def test_a_new_grant_takes_effect_on_the_same_user_object(self, tree, people):
         user = people.clerk_b
         assert not User.objects.visible_to(user).filter(username="member_a").exists()
-        services.role_grant(user=user, org=tree.community_a, role=Role.CLERK, acting_user=people.admin)
+        security = person_with_role(Role.SECURITY_ADMIN, tree.district, username="security")
+        services.role_grant(user=user, org=tree.community_a, role=Role.CLERK, acting_user=security)
         assert User.objects.visible_to(user).filter(username="member_a").exists()
 
     def test_duplicate_grant(self, tree, people):
+        security = person_with_role(Role.SECURITY_ADMIN, tree.district, username="security")
         with refused(field="role"):
-            services.role_grant(user=people.clerk_a, org=tree.community_a, role=Role.CLERK, acting_user=people.admin)
+            services.role_grant(user=people.clerk_a, org=tree.community_a, role=Role.CLERK, acting_user=security)
 
     def test_unknown_role(self, tree, people):
         with refused(field="role"):
-            services.role_grant(user=people.clerk_a, org=tree.community_a, role="king", acting_user=people.admin)
+            services.role_grant(user=people.clerk_a, org=tree.community_a, role="king", acting_user=people.supervisor)
 
     def test_a_clerk_cannot_grant_or_revoke(self, tree, people):
         with refused(PermissionDenied):

@@ -142,7 +142,9 @@ class Run:
         if self.imported:
             return
         data, _ = FORMATS["xlsx"](sample_rows(self.people))
-        result = import_ledger(data=data, filename="台账.xlsx", campaign=self.campaign, acting_user=self.people.admin)
+        result = import_ledger(
+            data=data, filename="台账.xlsx", campaign=self.campaign, acting_user=self.people.supervisor
+        )
         assert not result.errors
         self.imported = True
 

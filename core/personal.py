@@ -1,0 +1,142 @@
+"""Personal data (real names, mobile phones) shown in full only to those in scope.
+
+A name or phone of a member of staff is shown in full to a viewer who holds a reading
+role (``orgs.choices.READING_ROLES``) at an org whose subtree holds the person's home org;
+a resident's name or phone on a wish or suggestion to a viewer who reads at the item's
+org. Everyone else sees 张** and 138****1234, as on the public pages. Templates use the
+tags of ``core.templatetags.taizhang`` (``{% person_name %}``, ``{% person_phone %}``,
+``{% resident_name %}``, ``{% resident_phone %}``); exporters call the functions here.
+
+The test is a prefix match of the org's path against the viewer's grant paths, which are
+read once per request; org paths come from a per-process map (see ``_org_path``).
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from core.templatetags.taizhang import mask_name, mask_phone
+
+_GENERATION_KEY = "personal:org-paths-generation"
+_GENERATION_ATTR = "_personal_org_paths_generation"
+# Paths of every org by id, for this process, tagged with the generation they were read
+# under. Masking asks for the home org of each person a page names; reading the whole
+# table once (50,000 orgs: a few MB) is cheaper than one query per person's org on every
+# page, and moves are rare. ``forget_org_paths`` (called by ``orgs.services.org_move``)
+# starts a new generation in the shared cache, so every process reloads.
+_paths: dict[int, str] = {}
+_paths_generation: str | None = None
+
+
+def _generation() -> str:
+    from django.core.cache import cache
+
+    generation = cache.get(_GENERATION_KEY)
+    if generation is None:
+        cache.add(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(_GENERATION_KEY) or ""
+    return generation
+
+
+def forget_org_paths() -> None:
+    """Org paths changed (a subtree moved): every process reads them again."""
+    from django.core.cache import cache
+
+    cache.set(_GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
+def _org_path(viewer: Any, org: Any) -> str | None:
+    """The path of ``org`` (an Org or its id) without a query per org."""
+    global _paths, _paths_generation
+    if org is None or org == "":
+        return None
+    path = getattr(org, "path", None)
+    if path is not None:
+        return path
+    from orgs.models import Org
+
+    generation = viewer.__dict__.get(_GENERATION_ATTR)
+    if generation is None:
+        generation = viewer.__dict__[_GENERATION_ATTR] = _generation()
+    if generation != _paths_generation:
+        _paths = dict(Org.objects.order_by().values_list("pk", "path"))
+        _paths_generation = generation
+    org_id = int(org)
+    if org_id not in _paths:
+        found = Org.objects.filter(pk=org_id).values_list("path", flat=True).first()
+        if found is None:
+            return None
+        _paths[org_id] = found
+    return _paths[org_id]
+
+
+def reads_over(viewer: Any, org: Any) -> bool:
+    """True if ``viewer`` holds a reading role at ``org`` (an Org or its id) or above it."""
+    if viewer is None or not getattr(viewer, "is_authenticated", False):
+        return False
+    from orgs.choices import READING_ROLES
+    from orgs.models import grant_paths
+
+    paths = grant_paths(viewer, READING_ROLES)
+    if not paths:
+        return False
+    path = _org_path(viewer, org)
+    if path is None:
+        return False
+    return any(path.startswith(prefix) for prefix in paths)
+
+
+def _home_org(person: Any) -> Any:
+    """The person's home org if already loaded (no query), else its id."""
+    cached = getattr(getattr(person, "_state", None), "fields_cache", {})
+    if "home_org" in cached:
+        return cached["home_org"]
+    return getattr(person, "home_org_id", None)
+
+
+def sees_person(viewer: Any, person: Any) -> bool:
+    """True if ``viewer`` may see the personal data of ``person`` (staff) in full."""
+    if person is None:
+        return False
+    if getattr(viewer, "pk", None) is not None and viewer.pk == getattr(person, "pk", None):
+        return True
+    return reads_over(viewer, _home_org(person))
+
+
+def person_name(viewer: Any, person: Any) -> str:
+    """The real name of ``person`` (a User), reduced to 张** outside the viewer's scope."""
+    if person is None:
+        return ""
+    name = getattr(person, "real_name", "") or getattr(person, "username", "")
+    return name if sees_person(viewer, person) else mask_name(name)
+
+
+def person_phone(viewer: Any, person: Any) -> str:
+    """The mobile of ``person`` (a User), as 138****1234 outside the viewer's scope."""
+    if person is None:
+        return ""
+    phone = getattr(person, "mobile", "") or ""
+    return phone if sees_person(viewer, person) else mask_phone(phone)
+
+
+def mask_email(value: str) -> str:
+    """a***@example.cn: the first letter and the domain stay."""
+    if not value:
+        return ""
+    local, _, domain = value.partition("@")
+    return f"{local[:1]}***@{domain}" if domain else mask_name(value)
+
+
+def resident_value(viewer: Any, value: str, *, org: Any, kind: str = "name") -> str:
+    """A resident's ``value`` (``kind`` name, phone or email) named on an item of ``org``,
+    in full for viewers who read at that org, masked for everyone else."""
+    if not value:
+        return ""
+    if reads_over(viewer, org):
+        return value
+    if kind == "phone":
+        return mask_phone(value)
+    if kind == "email":
+        return mask_email(value)
+    return mask_name(value)
