@@ -180,8 +180,10 @@ def otp_qr(request: HttpRequest) -> HttpResponse:
     device = services.otp_device(request.user, confirmed=False)
     if device is None:
         return HttpResponse(status=404)
-    svg = segno.make(device.config_url, error="m").svg_inline(scale=5, border=2)
-    return HttpResponse(svg, content_type="image/svg+xml")
+    response = HttpResponse(content_type="image/svg+xml")
+    # A white background: a dark theme must not make the code unreadable to a camera.
+    segno.make(device.config_url, error="m").save(response, kind="svg", xmldecl=False, scale=5, border=4, light="#fff")
+    return response
 
 
 def admin_login(request: HttpRequest) -> HttpResponse:

@@ -36,7 +36,9 @@ class TestSetUp:
         assert 'src="/account/two-step/qr.svg"' in html
         assert services.otp_secret(device) in html
         qr = client.get("/account/two-step/qr.svg")
-        assert qr["Content-Type"] == "image/svg+xml" and qr.content.startswith(b"<svg")
+        assert qr["Content-Type"] == "image/svg+xml" and qr.content.startswith(
+            b'<svg xmlns="http://www.w3.org/2000/svg"'
+        )
         assert "no-store" in qr["Cache-Control"]
         # Reloading keeps the same secret.
         client.get("/account/two-step/")

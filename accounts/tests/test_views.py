@@ -230,3 +230,9 @@ def test_must_change_password_reads_the_model(db, tree, people):
     assert services.must_change_password(person)
     services.password_change(user=person, new_password=NEW_PASSWORD)
     assert not services.must_change_password(person)
+
+
+def test_the_demo_loader_runs_after_every_other_one():
+    from core.demo import demo_loaders
+
+    assert demo_loaders()[-1] == "accounts.demo"
