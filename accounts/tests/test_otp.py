@@ -166,3 +166,33 @@ class TestRequiredRoles:
     def test_other_roles_are_not_asked(self, client, people):
         sign_in(client, "clerk_a", PASSWORD)
         assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+class TestApiBasicAuthentication:
+    @staticmethod
+    def basic(username: str, password: str) -> dict[str, str]:
+        import base64
+
+        token = base64.b64encode(f"{username}:{password}".encode()).decode()
+        return {"HTTP_AUTHORIZATION": f"Basic {token}"}
+
+    def test_an_ordinary_account_may_use_a_password(self, client, people):
+        assert client.get("/api/orgs/", **self.basic("clerk_a", PASSWORD)).status_code == 200
+
+    def test_an_account_with_an_authenticator_may_not(self, client, people):
+        enrolled(people.clerk_a)
+        response = client.get("/api/orgs/", **self.basic("clerk_a", PASSWORD))
+        assert response.status_code in (401, 403) and response.json()["code"] == "otp_required"
+
+    def test_an_initial_password_may_not(self, client, tree, people):
+        from accounts.tests.factories import INITIAL_PASSWORD, person_with_initial_password
+
+        person_with_initial_password(admin=people.admin, org=tree.street)
+        response = client.get("/api/orgs/", **self.basic("newcomer", INITIAL_PASSWORD))
+        assert response.status_code in (401, 403) and response.json()["code"] == "password_change_required"
+
+    def test_a_required_role_without_an_authenticator_may_not(self, client, people, settings):
+        settings.OTP_REQUIRED_ROLES = ["admin"]
+        response = client.get("/api/orgs/", **self.basic("admin", PASSWORD))
+        assert response.status_code in (401, 403) and response.json()["code"] == "otp_required"
