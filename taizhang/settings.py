@@ -89,6 +89,8 @@ MIDDLEWARE = [
     "audit.middleware.AuditContextMiddleware",
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every response (settings in "Security headers" below).
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -236,6 +238,47 @@ OTP_TOTP_ISSUER = env.str("OTP_TOTP_ISSUER", default="Taizhang")
 SESSION_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 X_FRAME_OPTIONS = "DENY"
+
+# --- Security headers (issue 8: 等保 2.0) -------------------------------------------------
+# Content-Security-Policy (django-csp 4): scripts only from Taizhang's own static files,
+# never inline or eval'd (app.js wires the behaviours; charts read their options from
+# <script type="application/json">, which is data, not script). Styles allow inline
+# style attributes: a few templates and ECharts' tooltips use them, and a style cannot
+# run code. No plugins, no framing, forms post only to Taizhang.
+from csp.constants import NONE, SELF  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
+# The CSRF token reaches HTMX from the page (hx-headers on <body>), never from the
+# cookie, so scripts need not read the cookie.
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# Behind HTTPS (nginx terminating TLS, BEHIND_HTTPS_PROXY or SECURE_COOKIES set): HSTS
+# for a year, sub-domains and preload included, and plain-HTTP requests that reach the
+# app redirected, except the probes load balancers and Prometheus send to each app
+# server directly over HTTP.
+if env.bool("BEHIND_HTTPS_PROXY", default=False) or SESSION_COOKIE_SECURE:
+    SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
+    # Only where nginx's X-Forwarded-Proto is trusted: otherwise every request would
+    # look like plain HTTP and be redirected forever.
+    SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=env.bool("BEHIND_HTTPS_PROXY", default=False))
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 
 # --- Language, time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
