@@ -3,6 +3,7 @@ change, two-step verification set-up, and the lockout page django-axes shows."""
 
 from __future__ import annotations
 
+import ipaddress
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -31,6 +32,7 @@ from django_otp import login as otp_login
 from accounts import services
 from accounts.forms import PasswordChangeForm, TokenForm
 from accounts.middleware import MUST_CHANGE_KEY, OTP_ENROL_KEY
+from core.citizens import client_address
 from core.errors import DomainError
 from orgs.models import User
 
@@ -193,6 +195,18 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
         url += "?" + urlencode({"next": next_url})
     return redirect(url)
+
+
+def axes_client_address(request: HttpRequest) -> str | None:
+    """The client's address for django-axes (``AXES_CLIENT_IP_CALLABLE``): the audit
+    log's, or ``None`` when there is none that is an IP address (a test client's
+    ``force_login`` has no ``REMOTE_ADDR``), which PostgreSQL's inet column refuses."""
+    address = client_address(request)
+    try:
+        ipaddress.ip_address(address)
+    except ValueError:
+        return None
+    return address
 
 
 def lockout_response(request: HttpRequest, original_response: Any = None, credentials: Any = None) -> HttpResponse:

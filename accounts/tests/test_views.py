@@ -236,3 +236,14 @@ def test_the_demo_loader_runs_after_every_other_one():
     from core.demo import demo_loaders
 
     assert demo_loaders()[-1] == "accounts.demo"
+
+
+def test_axes_gets_an_ip_address_or_none():
+    from django.test import RequestFactory
+
+    from accounts.views import axes_client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.1.2.3")
+    assert axes_client_address(request) == "10.1.2.3"
+    del request.META["REMOTE_ADDR"]
+    assert axes_client_address(request) is None
