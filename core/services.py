@@ -3,16 +3,21 @@ notifications, and the working-day calendar."""
 
 from __future__ import annotations
 
+import codecs
 import hashlib
+import io
 from collections.abc import Iterable
 from typing import Any
 
+import filetype
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image, ImageOps
 
 from core import calendar
 from core.errors import Conflict, DomainError, PermissionDenied
@@ -38,6 +43,28 @@ OFFICE_ZIP_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
 }
 OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
+# How many first bytes are read to tell the type (filetype looks this far into a zip for
+# the entries that make it a Word or Excel file).
+SNIFF_BYTES = 8192
+# Programs, refused whatever their name: ELF, PE ("MZ"), Mach-O (32/64 bit, both byte
+# orders, and fat binaries), and scripts starting with an interpreter line.
+EXECUTABLE_SIGNATURES: tuple[bytes, ...] = (
+    b"\x7fELF",
+    b"MZ",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"\xca\xfe\xba\xbe",
+    b"#!",
+)
+# filetype's names for program and package formats it recognises beyond those.
+EXECUTABLE_KINDS = {"exe", "elf", "swf", "crx", "wasm", "deb", "rpm", "nes"}
+# Photos stored re-encoded by Pillow (media type -> Pillow format), without metadata.
+REENCODED_IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
+# A picture of more pixels than this is refused (a "decompression bomb": a small file
+# that decodes to gigabytes). 60 megapixels is above any phone camera.
+MAX_IMAGE_PIXELS = 60_000_000
 
 
 def event_record(
@@ -72,64 +99,159 @@ def item_events(item: models.Model) -> models.QuerySet[Event]:
     )
 
 
+def looks_executable(head: bytes) -> bool:
+    """Whether the first bytes are those of a program: Windows (PE, "MZ"), Linux (ELF),
+    macOS (Mach-O, also fat binaries), or a script with a "#!" interpreter line. Such a
+    file is refused whatever its name says, before any other check."""
+    if head.startswith(EXECUTABLE_SIGNATURES):
+        return True
+    kind = filetype.guess(head) if head else None
+    return kind is not None and kind.extension in EXECUTABLE_KINDS
+
+
+def _decodes_as_text(head: bytes) -> bool:
+    """UTF-8 or GB18030 text without NUL bytes (a multi-byte character cut at the end of
+    ``head`` is no error)."""
+    if b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(head, final=False)
+        except UnicodeDecodeError:
+            continue
+        return True
+    return False
+
+
 def sniff_media_type(head: bytes, filename: str) -> str | None:
-    """The media type read from the file's first bytes, or ``None`` if not accepted."""
+    """The media type read from the file's first bytes (up to ``SNIFF_BYTES``), or
+    ``None`` if not accepted. The name only tells apart formats that share one container
+    (a zip that filetype cannot place, an OLE file) and text from text."""
+    if looks_executable(head):
+        return None
     suffix = ("." + filename.rsplit(".", 1)[-1].lower()) if "." in filename else ""
     if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
         return "image/webp"
     for signature, media_type in SIGNATURES:
         if head.startswith(signature):
             if media_type == "application/zip":
+                # filetype looks inside the zip for word/, xl/, ppt/ or an OpenDocument
+                # mimetype entry; the suffix only names a zip it cannot place.
+                kind = filetype.guess(head)
+                if kind is not None and kind.mime in OFFICE_ZIP_TYPES.values():
+                    return kind.mime
                 return OFFICE_ZIP_TYPES.get(suffix, "application/zip")
             if media_type == "application/x-ole-storage":
                 return OLE_TYPES.get(suffix)
             return media_type
-    if suffix in {".txt", ".csv"}:
-        try:
-            head.decode("utf-8")
-        except UnicodeDecodeError:
-            try:
-                head.decode("gb18030")
-            except UnicodeDecodeError:
-                return None
+    if suffix in {".txt", ".csv"} and _decodes_as_text(head):
         return "text/plain" if suffix == ".txt" else "text/csv"
     return None
 
 
+def _read_upload(file: UploadedFile, limit: int) -> bytes | None:
+    """The whole upload, or ``None`` once it passes ``limit`` bytes (``file.size`` may be
+    unknown or wrong for a streamed upload, so the bytes are counted too)."""
+    file.seek(0)
+    parts = []
+    total = 0
+    for chunk in file.chunks():
+        total += len(chunk)
+        if total > limit:
+            return None
+        parts.append(chunk)
+    file.seek(0)
+    return b"".join(parts)
+
+
+def clean_image(data: bytes, media_type: str) -> bytes | None:
+    """The image decoded and encoded afresh in its own format, or ``None`` if Pillow
+    cannot read it as that format.
+
+    Re-encoding keeps the pixels only: EXIF (with the GPS position a phone writes),
+    XMP, comments and any bytes hidden after the image are gone. The orientation EXIF
+    asked for is applied to the pixels first, so the photo still stands the right way.
+    The colour profile stays (it changes how the pixels look, and says nothing of who
+    or where)."""
+    pillow_format = REENCODED_IMAGE_TYPES[media_type]
+    try:
+        with Image.open(io.BytesIO(data), formats=[pillow_format]) as opened:
+            if opened.width * opened.height > MAX_IMAGE_PIXELS:
+                return None
+            opened.load()
+            image = ImageOps.exif_transpose(opened) or opened
+            icc_profile = opened.info.get("icc_profile")
+            image.info = {}
+            options: dict[str, Any] = {"icc_profile": icc_profile} if icc_profile else {}
+            if pillow_format == "JPEG":
+                if image.mode not in {"RGB", "L", "CMYK"}:
+                    image = image.convert("RGB")
+                options.update(quality=90, optimize=True)
+            elif pillow_format == "WEBP":
+                if image.mode not in {"RGB", "RGBA"}:
+                    image = image.convert("RGBA" if "A" in image.getbands() else "RGB")
+                options.update(quality=90)
+            elif pillow_format == "PNG":
+                options.update(optimize=True)
+            output = io.BytesIO()
+            image.save(output, format=pillow_format, **options)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        return None
+    return output.getvalue()
+
+
 @transaction.atomic
 def attachment_add(*, item: models.Model, file: UploadedFile, acting_user: Any) -> Attachment:
-    """Attach ``file`` to ``item`` after checking its size and its real type."""
+    """Attach ``file`` to ``item`` after checking its size and its real type.
+
+    The type is read from the content, never from the name or the browser's word; a
+    program is refused even when named .jpg. Photos (JPEG, PNG, WebP) are stored
+    re-encoded, without their EXIF: the size and SHA-256 kept are those of the bytes
+    stored. The stored name is random (``attachment_path``) and files are served only
+    through ``core.views.attachment_download`` after a scope check."""
     limit = settings.ATTACHMENT_MAX_BYTES
+    name = file.name or "file"
+    too_big = DomainError(
+        _("The file “%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
+        % {"name": name, "size": round((file.size or limit + 1) / 1048576, 1), "limit": limit // 1048576},
+        field="evidence",
+    )
     if file.size is not None and file.size > limit:
+        raise too_big
+    data = _read_upload(file, limit)
+    if data is None:
+        raise too_big
+    head = data[:SNIFF_BYTES]
+    if looks_executable(head):
         raise DomainError(
-            _("The file “%(name)s” is %(size)s MB; the limit is %(limit)s MB.")
-            % {"name": file.name, "size": round(file.size / 1048576, 1), "limit": limit // 1048576},
+            _("The file “%(name)s” is a program; programs are not accepted, whatever their name.") % {"name": name},
             field="evidence",
         )
-    file.seek(0)
-    head = file.read(16)
-    file.seek(0)
-    media_type = sniff_media_type(head, file.name or "")
+    media_type = sniff_media_type(head, name)
     if media_type is None:
         raise DomainError(
-            _("The file “%(name)s” is not an accepted type (images, PDF, Word, Excel, text).") % {"name": file.name},
+            _("The file “%(name)s” is not an accepted type (images, PDF, Word, Excel, text).") % {"name": name},
             field="evidence",
         )
-    digest = hashlib.sha256()
-    for chunk in file.chunks():
-        digest.update(chunk)
-    file.seek(0)
+    if media_type in REENCODED_IMAGE_TYPES:
+        cleaned = clean_image(data, media_type)
+        if cleaned is None:
+            raise DomainError(
+                _("The file “%(name)s” is not a readable picture; please take or save it again.") % {"name": name},
+                field="evidence",
+            )
+        data = cleaned
     attachment = Attachment(
         content_type=ContentType.objects.get_for_model(item),
         object_id=item.pk,
         org=item.org,  # type: ignore[attr-defined]
-        original_name=(file.name or "file")[:200],
+        original_name=name[:200],
         media_type=media_type,
-        size=file.size or 0,
-        sha256=digest.hexdigest(),
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
     )
-    attachment.file.save(file.name or "file", file, save=False)
+    attachment.file.save(name, ContentFile(data), save=False)
     attachment.save()
     return attachment
 
@@ -325,4 +447,11 @@ def calendar_import(*, year: int, data: bytes, filename: str, acting_user: Any) 
         raise DomainError("；".join(str(problem) for problem in problems[:20]), field="file")
     if not days:
         raise DomainError(_("The file lists no days."), field="file")
-    return calendar_year_replace(year=year, days=days, source=CalendarYear.Source.IMPORT, acting_user=acting_user)
+    from audit.services import audit_import
+
+    with transaction.atomic():
+        replaced = calendar_year_replace(
+            year=year, days=days, source=CalendarYear.Source.IMPORT, acting_user=acting_user
+        )
+        audit_import(acting_user, what="core.calendar", rows=len(days), filename=filename, target=replaced)
+    return replaced

@@ -22,6 +22,9 @@ from orgs.models import grant_paths
 from orgs.permissions import has_any_role
 from orgs.selectors import grants_of, scope_summary
 
+# Attachments shown inside the page; everything else is a download.
+INLINE_MEDIA_TYPES = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
@@ -129,17 +132,47 @@ def calendar_import(request: HttpRequest) -> HttpResponse:
     return redirect("calendar")
 
 
+def _item_visible(attachment: Attachment, user: object) -> bool:
+    """Whether ``user`` may see the item ``attachment`` belongs to, through that item's
+    own ``visible_to`` (which may hide more than its org does: a withdrawn or private
+    item). An item without one (a progress report) is judged by the scoped item it hangs
+    off; an item that has neither is not served (closed by default)."""
+    model = attachment.content_type.model_class()
+    if model is None:
+        return False
+    if hasattr(model._default_manager, "visible_to"):
+        return model._default_manager.visible_to(user).filter(pk=attachment.object_id).exists()
+    item = model._default_manager.filter(pk=attachment.object_id).first()
+    if item is None:
+        return False
+    for field in model._meta.concrete_fields:
+        related = field.related_model if field.many_to_one else None
+        if related is not None and hasattr(related._default_manager, "visible_to"):
+            parent_id = getattr(item, field.attname)
+            if parent_id is not None:
+                return related._default_manager.visible_to(user).filter(pk=parent_id).exists()
+    return False
+
+
 @login_required
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    """An attachment, for those who can see the org that owns it; images inline."""
-    attachment = Attachment.objects.visible_to(request.user).filter(pk=pk).first()
-    if attachment is None or not grant_paths(request.user):
+    """An attachment, for those who can see both the org that owns it and its item.
+
+    Photos are shown in the page; every other file is sent as a download
+    (``Content-Disposition: attachment``) so that a document can never run in the
+    site's origin. The stored type, read from the content at upload, is the one sent,
+    with ``nosniff`` so the browser does not guess another. Anything out of sight is a
+    404, not a 403: the URL does not even say the file exists."""
+    attachment = Attachment.objects.visible_to(request.user).select_related("content_type").filter(pk=pk).first()
+    if attachment is None or not grant_paths(request.user) or not _item_visible(attachment, request.user):
         raise Http404
     response = FileResponse(
         attachment.file.open("rb"),
-        as_attachment=not attachment.is_image,
+        as_attachment=attachment.media_type not in INLINE_MEDIA_TYPES,
         filename=attachment.original_name,
         content_type=attachment.media_type,
     )
     response["X-Content-Type-Options"] = "nosniff"
+    # Private files: no shared cache keeps a copy.
+    response["Cache-Control"] = "private, no-store"
     return response

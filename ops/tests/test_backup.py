@@ -4,6 +4,7 @@ archives are refused; a whole installation moves into a fresh PostgreSQL databas
 from __future__ import annotations
 
 import hashlib
+import io
 import socket
 import tarfile
 import uuid
@@ -20,7 +21,17 @@ from ops.backup import BackupError, backup_create, backup_restore, backup_verify
 from rectification.models import Measure, Problem
 from rectification.tests.factories import MeasureFactory, ProblemFactory
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+def _png() -> bytes:
+    """A real picture: photos are decoded and re-encoded on upload."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (4, 4), (10, 120, 40)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+PNG = _png()
 
 
 @pytest.fixture(autouse=True)
