@@ -7,4 +7,4 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from audit import receivers  # noqa: F401  (connects the signal receivers)
+        from audit import checks, receivers  # noqa: F401  (registers the check, connects the receivers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db import models
 
 from audit.context import Client, current_client
@@ -46,6 +47,11 @@ def audit_record(
     if org is None and target is not None:
         org = getattr(target, "org", None) or getattr(target, "home_org", None)
     authenticated = actor is not None and getattr(actor, "is_authenticated", False)
+    if authenticated and not (isinstance(actor, get_user_model()) and actor.pk):
+        # Someone without an account, such as a management command's installer context:
+        # named by what it calls itself, linked to no user.
+        actor_name = actor_name or str(actor)
+        authenticated = False
     request_id = current_request_id.get()
     return AuditEntry.objects.create(
         category=category,

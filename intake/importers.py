@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from audit.services import audit_import
 from core import spreadsheets
 from core.citizens import is_mobile
 from core.errors import DomainError
@@ -140,5 +141,6 @@ def import_suggestions(*, data: bytes, filename: str, acting_user: Any, dry_run:
     with transaction.atomic():
         for values in rows:
             suggestion_submit(acting_user=acting_user, **values)
+        audit_import(acting_user, what="intake.suggestions", rows=len(rows), filename=filename)
     result.created = len(rows)
     return result

@@ -90,6 +90,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import audit_import
 from core.errors import DomainError
 from core.models import Event
 from core.scoping import PATH_STEP
@@ -374,6 +375,9 @@ class _OrgImport:
         result = ImportResult(created=len(new_rows), updated=len(updates), unchanged=unchanged, dry_run=self.dry_run)
         if not self.dry_run:
             self.write(updates, tops, new_rows)
+            audit_import(
+                self.acting_user, what="orgs.orgs", rows=result.created + result.updated, filename=self.filename
+            )
         return result
 
     def read_rows(self) -> None:
@@ -644,6 +648,9 @@ class _PeopleImport:
         result = ImportResult(created=len(creates), updated=len(updates), unchanged=unchanged, dry_run=self.dry_run)
         if not self.dry_run:
             self.write(creates, updates)
+            audit_import(
+                self.acting_user, what="orgs.people", rows=result.created + result.updated, filename=self.filename
+            )
         return result
 
     def read_rows(self) -> None:

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from audit.services import audit_import
 from core import spreadsheets
 from core.errors import DomainError
 from core.spreadsheets import Column, Header, ImportProblem
@@ -211,6 +212,7 @@ def investment_return_import(
         acting_user=acting_user,
         note=_("Imported from %(file)s") % {"file": filename},
     )
+    audit_import(acting_user, what="projects.investment_reports", rows=result.written, filename=filename)
     return result
 
 

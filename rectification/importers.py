@@ -113,6 +113,7 @@ from django.db import IntegrityError, connections, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.services import audit_import
 from campaigns.choices import CampaignStatus
 from campaigns.models import Campaign, Channel
 from core.errors import DomainError, PermissionDenied
@@ -574,6 +575,9 @@ def import_ledger(
     try:
         with transaction.atomic():
             result.lists_created = run.write(problems)
+            audit_import(
+                acting_user, what="rectification.ledger", rows=result.created, filename=filename, target=campaign
+            )
     except IntegrityError:
         message = _(
             "Someone else changed the same data while the file was being imported; nothing was imported. Try again."

@@ -11,6 +11,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.services import audit_import
 from campaigns.models import Campaign
 from core import spreadsheets
 from core.errors import DomainError
@@ -91,6 +92,7 @@ def import_topics(
     with transaction.atomic():
         for values in rows:
             services.topic_create(campaign=campaign, org=org, acting_user=acting_user, **values)
+        audit_import(acting_user, what="research.topics", rows=len(rows), filename=filename, target=campaign)
     return result
 
 
@@ -186,4 +188,5 @@ def import_entities(*, data: bytes, filename: str, org: Org, acting_user: Any, d
     with transaction.atomic():
         for values in rows:
             services.entity_create(acting_user=acting_user, **values)
+        audit_import(acting_user, what="research.entities", rows=len(rows), filename=filename)
     return result
