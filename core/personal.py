@@ -47,10 +47,13 @@ def forget_org_paths() -> None:
 
 
 def _org_path(viewer: Any, org: Any) -> str | None:
-    """The path of ``org`` (an Org or its id) without a query per org."""
+    """The path of ``org`` (an Org, its id, or its path as a string) without a query per
+    org."""
     global _paths, _paths_generation
     if org is None or org == "":
         return None
+    if isinstance(org, str):
+        return org
     path = getattr(org, "path", None)
     if path is not None:
         return path
@@ -140,3 +143,70 @@ def resident_value(viewer: Any, value: str, *, org: Any, kind: str = "name") -> 
     if kind == "email":
         return mask_email(value)
     return mask_name(value)
+
+
+class PersonalExport:
+    """How one export writes personal data: in full only for holders of
+    ``orgs.choices.PERSONAL_EXPORT_ROLES`` (supervisor, leader, clerk, inspector), and then,
+    as on the pages, only for people in their reading scope; masked for everyone else
+    (the system administrator). ``full`` is what the export view reports to
+    ``audit.services.audit_export(personal=...)``.
+    """
+
+    def __init__(self, viewer: Any, *, full: bool) -> None:
+        self.viewer = viewer
+        self.full = full
+
+    @classmethod
+    def for_user(cls, user: Any) -> PersonalExport:
+        from orgs.choices import PERSONAL_EXPORT_ROLES
+        from orgs.models import grant_paths
+
+        if not getattr(user, "is_authenticated", False) or getattr(user, "is_superuser", False):
+            # The installer account holds no role: it takes personal data out masked.
+            return cls(user, full=False)
+        return cls(user, full=bool(grant_paths(user, PERSONAL_EXPORT_ROLES)))
+
+    def name(self, person: Any) -> str:
+        """A member of staff's real name for a cell."""
+        if person is None:
+            return ""
+        if not self.full:
+            return mask_name(getattr(person, "real_name", "") or getattr(person, "username", ""))
+        return person_name(self.viewer, person) if self.viewer is not None else (person.real_name or person.username)
+
+    def phone(self, person: Any) -> str:
+        if person is None:
+            return ""
+        if not self.full:
+            return mask_phone(getattr(person, "mobile", "") or "")
+        return person_phone(self.viewer, person) if self.viewer is not None else (person.mobile or "")
+
+    def value(self, value: str, *, kind: str = "name", org: Any = None) -> str:
+        """A name, phone or e-mail (``kind``) of a person whose home org is ``org`` (an Org,
+        its id or its path): in full if the viewer may export personal data and reads
+        there (or no ``org`` is given: rows the viewer reads by construction)."""
+        if not value:
+            return ""
+        in_scope = org is None or self.viewer is None or reads_over(self.viewer, org)
+        if self.full and in_scope:
+            return value
+        if kind == "phone":
+            return mask_phone(value)
+        if kind == "email":
+            return mask_email(value)
+        return mask_name(value)
+
+    def resident(self, value: str, *, org: Any, kind: str = "name") -> str:
+        """A resident's name, phone or e-mail named on an item of ``org``."""
+        if not value:
+            return ""
+        if not self.full:
+            return self.value(value, kind=kind)
+        if self.viewer is None:
+            return value
+        return resident_value(self.viewer, value, org=org, kind=kind)
+
+
+# Internal writers with no viewer (management commands, round-trip tests): in full.
+FULL_EXPORT = PersonalExport(None, full=True)

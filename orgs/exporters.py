@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from core.personal import PersonalExport
 from core.scoping import PATH_STEP
 from core.spreadsheets import xlsx_write
 from orgs.importers import CHUNK, ORG_COLUMNS, PEOPLE_COLUMNS, kind_word, member_category_word
@@ -43,13 +44,15 @@ def export_orgs(queryset: QuerySet[Org]) -> bytes:
     return xlsx_write(header=[column.label for column in ORG_COLUMNS], rows=rows, sheet=ORG_SHEET)
 
 
-def export_people(queryset: QuerySet[User]) -> bytes:
-    """The people of ``queryset`` as an .xlsx file, by unit and account name."""
+def export_people(queryset: QuerySet[User], *, personal: PersonalExport) -> bytes:
+    """The people of ``queryset`` as an .xlsx file, by unit and account name; names,
+    mobiles and e-mails masked unless ``personal`` lets the user take them out."""
     fields = (
         "username",
         "real_name",
         "mobile",
         "home_org__code",
+        "home_org__path",
         "is_party_member",
         "member_category",
         "position",
@@ -58,19 +61,20 @@ def export_people(queryset: QuerySet[User]) -> bytes:
     rows = [
         [
             username,
-            real_name,
-            mobile,
+            personal.value(real_name, org=home_org_path or ""),
+            personal.value(mobile, kind="phone", org=home_org_path or ""),
             home_org_code or "",
             YES if is_party_member else NO,
             member_category_word(member_category),
             position,
-            email,
+            personal.value(email, kind="email", org=home_org_path or ""),
         ]
         for (
             username,
             real_name,
             mobile,
             home_org_code,
+            home_org_path,
             is_party_member,
             member_category,
             position,

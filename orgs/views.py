@@ -15,8 +15,10 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_export
 from core.errors import DomainError
 from core.forms import add_domain_error
+from core.personal import PersonalExport
 from core.services import item_events
 from orgs import exporters, importers, services
 from orgs.choices import (
@@ -167,7 +169,9 @@ def org_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
 def org_export(request: HttpRequest) -> HttpResponse:
     """The orgs the user sees (within the picked scope) as an importable workbook."""
     orgs = orgs_visible(user=request.user, scope=request.scope_org).order_by("path")  # type: ignore[attr-defined]
-    return _xlsx_response(exporters.export_orgs(orgs), "orgs")
+    content = exporters.export_orgs(orgs)
+    audit_export(request.user, what="orgs.orgs", rows=orgs.count(), personal=False)
+    return _xlsx_response(content, "orgs")
 
 
 @login_required
@@ -179,7 +183,11 @@ def people_list(request: HttpRequest) -> HttpResponse:
     filterset = PersonFilterSet(request.GET, queryset=base.order_by("home_org__path", "real_name", "id"))
     people = filterset.qs
     if request.GET.get("export") == "xlsx":
-        return _xlsx_response(exporters.export_people(people), "people")
+        personal = PersonalExport.for_user(request.user)
+        content = exporters.export_people(people, personal=personal)
+        filters = {key: value for key, value in request.GET.items() if key != "export"}
+        audit_export(request.user, what="orgs.people", rows=people.count(), personal=personal.full, filters=filters)
+        return _xlsx_response(content, "people")
     page = Paginator(people, 50).get_page(request.GET.get("page"))
     context = {
         "filter": filterset,

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
+from core.personal import PersonalExport
 from core.spreadsheets import xlsx_write
 from projects.models import Deal, KeyProject, KeyTask, PromotionEvent
 from projects.selectors import completion
@@ -15,9 +16,10 @@ def _date(value: object) -> str:
     return value.isoformat() if value else ""  # type: ignore[attr-defined]
 
 
-def projects_xlsx(projects: Iterable[KeyProject]) -> bytes:
+def projects_xlsx(projects: Iterable[KeyProject], *, personal: PersonalExport) -> bytes:
     """Projects annotated by ``selectors.with_investment``; the first two columns and the
-    plan are those the monthly return reads, so the export is a starting return too."""
+    plan are those the monthly return reads, so the export is a starting return too.
+    People are named as ``personal`` allows (masked for viewers who may not take them out)."""
     header = [
         "项目编码",
         "项目名称",
@@ -51,7 +53,7 @@ def projects_xlsx(projects: Iterable[KeyProject]) -> bytes:
                 project.get_level_display(),
                 project.industry,
                 project.org.name,
-                project.leader.real_name if project.leader else "",
+                personal.name(project.leader),
                 project.team_name,
                 project.get_stage_display(),
                 _date(project.pipeline_date),
@@ -66,15 +68,15 @@ def projects_xlsx(projects: Iterable[KeyProject]) -> bytes:
     return xlsx_write(header=header, rows=rows, sheet=_("Key projects"))
 
 
-def tasks_xlsx(tasks: Iterable[KeyTask]) -> bytes:
+def tasks_xlsx(tasks: Iterable[KeyTask], *, personal: PersonalExport) -> bytes:
     header = ["年度", "重点工作", "责任单位", "责任人", "包抓领导", "完成时限", "状态", "工作内容"]
     rows = [
         [
             task.year,
             task.title,
             task.org.name,
-            task.owner.real_name if task.owner else "",
-            task.leader.real_name if task.leader else "",
+            personal.name(task.owner),
+            personal.name(task.leader),
             _date(task.deadline),
             task.get_status_display(),
             task.description,
@@ -84,14 +86,14 @@ def tasks_xlsx(tasks: Iterable[KeyTask]) -> bytes:
     return xlsx_write(header=header, rows=rows, sheet=_("Key tasks"))
 
 
-def promotions_xlsx(promotions: Iterable[PromotionEvent]) -> bytes:
+def promotions_xlsx(promotions: Iterable[PromotionEvent], *, personal: PersonalExport) -> bytes:
     header = ["类型", "名称", "日期", "带队领导", "地点", "目标企业", "成效", "单位"]
     rows = [
         [
             item.get_kind_display(),
             item.title,
             _date(item.date),
-            item.leader.real_name if item.leader else "",
+            personal.name(item.leader),
             item.place,
             "、".join(item.companies),
             item.outcome,
@@ -102,7 +104,7 @@ def promotions_xlsx(promotions: Iterable[PromotionEvent]) -> bytes:
     return xlsx_write(header=header, rows=rows, sheet=_("Promotion"))
 
 
-def deals_xlsx(deals: Iterable[Deal]) -> bytes:
+def deals_xlsx(deals: Iterable[Deal], *, personal: PersonalExport) -> bytes:
     header = ["企业名称", "项目名称", "行业", "签约金额（万元）", "签约日期", "到位资金（万元）", "项目管家", "单位"]
     rows = [
         [
@@ -112,7 +114,7 @@ def deals_xlsx(deals: Iterable[Deal]) -> bytes:
             deal.amount,
             _date(deal.signed_date),
             deal.funds,
-            deal.manager.real_name if deal.manager else "",
+            personal.name(deal.manager),
             deal.org.name,
         ]
         for deal in deals

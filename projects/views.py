@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_export
 from core.errors import DomainError
 from core.forms import add_domain_error
 from core.pagination import keyset_page
 from core.panels import panels
+from core.personal import PersonalExport
 from core.services import item_attachments
 from core.statistics import build_scope, collect
 from orgs.permissions import has_any_role, holds_role_over
@@ -48,6 +50,26 @@ def _xlsx(data: bytes, name: str) -> HttpResponse:
     response = HttpResponse(data, content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{name}.xlsx"
     return response
+
+
+# What each list exports: the exporter and the file's name.
+EXPORTS = {
+    "projects.key_projects": (exporters.projects_xlsx, "key-projects"),
+    "projects.key_tasks": (exporters.tasks_xlsx, "key-tasks"),
+    "projects.promotion": (exporters.promotions_xlsx, "promotion"),
+    "projects.signed_deals": (exporters.deals_xlsx, "signed-deals"),
+}
+
+
+def _export(request: HttpRequest, what: str, rows: list[Any]) -> HttpResponse:
+    """The filtered rows as a workbook, people named as the user may take them out, and
+    one audit entry saying what left the system."""
+    exporter, name = EXPORTS[what]
+    personal = PersonalExport.for_user(request.user)
+    data = exporter(rows, personal=personal)
+    filters = {key: value for key, value in request.GET.items() if key != "export"}
+    audit_export(request.user, what=what, rows=len(rows), personal=personal.full, filters=filters)
+    return _xlsx(data, name)
 
 
 def _timeline(item: Any) -> list[Any]:
@@ -123,7 +145,7 @@ def project_list(request: HttpRequest) -> HttpResponse:
     filterset = ProjectFilterSet(request.GET, queryset=base)
     projects = selectors.with_investment(filterset.qs, year=today.year, month=today.month)
     if request.GET.get("export") == "xlsx":
-        return _xlsx(exporters.projects_xlsx(projects.order_by("org__path", "title")), "key-projects")
+        return _export(request, "projects.key_projects", list(projects.order_by("org__path", "title")))
     # Newest first by id: the primary key walks backwards and stops after a page (bench).
     page = keyset_page(projects, key="id", descending=True, cursor=request.GET.get("after"), size=PAGE_SIZE)
     for project in page.rows:
@@ -342,7 +364,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
     filterset = TaskFilterSet(request.GET, queryset=base)
     tasks = filterset.qs.order_by("-year", "deadline", "id")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(exporters.tasks_xlsx(tasks), "key-tasks")
+        return _export(request, "projects.key_tasks", list(tasks))
     context = {"filter": filterset, "page": _numbered_page(request, tasks), "can_add": _may_work(request.user)}
     return render(request, "projects/task_list.html", context)
 
@@ -403,7 +425,7 @@ def promotion_list(request: HttpRequest) -> HttpResponse:
     filterset = PromotionFilterSet(request.GET, queryset=base)
     items = filterset.qs.order_by("-date", "-id")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(exporters.promotions_xlsx(items), "promotion")
+        return _export(request, "projects.promotion", list(items))
     context = {"filter": filterset, "page": _numbered_page(request, items), "can_add": _may_work(request.user)}
     return render(request, "projects/promotion_list.html", context)
 
@@ -428,7 +450,7 @@ def deal_list(request: HttpRequest) -> HttpResponse:
     filterset = DealFilterSet(request.GET, queryset=base)
     deals = filterset.qs.order_by("-signed_date", "-id")
     if request.GET.get("export") == "xlsx":
-        return _xlsx(exporters.deals_xlsx(deals), "signed-deals")
+        return _export(request, "projects.signed_deals", list(deals))
     context = {"filter": filterset, "page": _numbered_page(request, deals), "can_add": _may_work(request.user)}
     return render(request, "projects/deal_list.html", context)
 

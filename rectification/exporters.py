@@ -36,6 +36,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.personal import PersonalExport
 from rectification.importers import date_word, level_word, status_word
 from rectification.models import Measure, Problem
 
@@ -137,7 +138,9 @@ def _widths() -> list[int]:
     return [width for _title, width in (*PROBLEM_COLUMNS, *MEASURE_COLUMNS, *TAIL_COLUMNS)]
 
 
-def _problem_rows(problem: Problem, number: int, measures: Sequence[Measure]) -> list[list[Any]]:
+def _problem_rows(
+    problem: Problem, number: int, measures: Sequence[Measure], personal: PersonalExport
+) -> list[list[Any]]:
     """The rows of one problem: its own cells on the first, one measure per row."""
     own = [
         number,
@@ -146,7 +149,7 @@ def _problem_rows(problem: Problem, number: int, measures: Sequence[Measure]) ->
         problem.channel.name if problem.channel else "",
         problem.domain.name if problem.domain else "",
         problem.org.name,
-        problem.owner.real_name if problem.owner else "",
+        personal.name(problem.owner),
         date_word(problem.found_date),
         date_word(problem.deadline),
         YES if problem.immediate else NO,
@@ -283,15 +286,16 @@ def ledger_title(campaign_names: Iterable[str]) -> str:
     return f"{names[0]}问题整改台账" if len(names) == 1 else "问题整改台账"
 
 
-def export_ledger(queryset: QuerySet[Problem]) -> bytes:
+def export_ledger(queryset: QuerySet[Problem], *, personal: PersonalExport) -> bytes:
     """The problems of ``queryset`` (already scoped and filtered) with their measures, as
-    an .xlsx file in the layout offices use; it imports again (see the module docstring)."""
+    an .xlsx file in the layout offices use; it imports again (see the module docstring).
+    The person responsible is named as ``personal`` allows (masked for the administrator)."""
     campaigns: set[str] = set()
 
     def problems() -> Iterable[list[list[Any]]]:
         for number, (problem, measures) in enumerate(_chunked_problems(queryset), start=1):
             campaigns.add(problem.campaign.name)
-            yield _problem_rows(problem, number, measures)
+            yield _problem_rows(problem, number, measures, personal)
 
     rows = list(problems())
     return _write(rows, title=ledger_title(campaigns))

@@ -16,10 +16,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_export
 from campaigns.models import Campaign
 from core.errors import DomainError
 from core.forms import BootstrapFormMixin, add_domain_error
 from core.models import ImportJob
+from core.personal import PersonalExport
 from rectification.exporters import export_ledger, ledger_template
 from rectification.filters import ProblemFilterSet
 from rectification.importers import LEDGER_IMPORT, ledger_import_confirm, ledger_import_queue, may_import
@@ -120,4 +122,10 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     base = problems_visible(user=request.user, scope=getattr(request, "scope_org", None))
     filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
     name = f"问题整改台账{timezone.localdate():%Y%m%d}.xlsx"
-    return _download(export_ledger(filterset.qs), name)
+    personal = PersonalExport.for_user(request.user)
+    content = export_ledger(filterset.qs, personal=personal)
+    filters = {key: value for key, value in request.GET.items()}
+    audit_export(
+        request.user, what="rectification.ledger", rows=filterset.qs.count(), personal=personal.full, filters=filters
+    )
+    return _download(content, name)

@@ -18,8 +18,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.services import audit_export
 from core.errors import DomainError
 from core.forms import add_domain_error
+from core.personal import PersonalExport
 from core.services import item_events
 from core.spreadsheets import xlsx_write
 from orgs.models import Org, User
@@ -295,7 +297,7 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     missing = selectors.coverage_missing(plan=plan, user=request.user, within=within)
     steps = list(plan.steps.filter(is_active=True))
     if request.GET.get("format") == "xlsx":
-        return _coverage_export(plan, steps, list(missing))
+        return _coverage_export(request, plan, steps, list(missing))
     page = Paginator(missing, PAGE_SIZE).get_page(request.GET.get("page"))
     done = selectors.records_by_member(plan=plan, members=list(page))
     rows = [(member, [(step, done.get(member.pk, {}).get(step.pk)) for step in steps]) for member in page]
@@ -311,7 +313,12 @@ def coverage(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "study/coverage.html", context)
 
 
-def _coverage_export(plan: OutreachPlan, steps: list[OutreachStep], members: list[User]) -> HttpResponse:
+def _coverage_export(
+    request: HttpRequest, plan: OutreachPlan, steps: list[OutreachStep], members: list[User]
+) -> HttpResponse:
+    """The members still missing a step; names and phones as the user may take them out,
+    and one audit entry for the export."""
+    personal = PersonalExport.for_user(request.user)
     done = selectors.records_by_member(plan=plan, members=members)
     header = [_("Name"), _("Home unit"), _("Position"), _("Mobile phone")] + [step.title for step in steps]
     rows = []
@@ -322,14 +329,16 @@ def _coverage_export(plan: OutreachPlan, steps: list[OutreachStep], members: lis
             marks.append(record.done_on.isoformat() if record else _("Not done"))
         rows.append(
             [
-                member.get_full_name(),
+                personal.name(member),
                 member.home_org.name if member.home_org else "",
                 member.position,
-                member.mobile,
+                personal.phone(member),
                 *marks,
             ]
         )
     content = xlsx_write(header=header, rows=rows, sheet=plan.name[:31])
+    filters = {"plan": plan.pk, **{key: value for key, value in request.GET.items() if key != "format"}}
+    audit_export(request.user, what="study.outreach_coverage", rows=len(rows), personal=personal.full, filters=filters)
     response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="outreach-{plan.pk}.xlsx"'
     return response

@@ -7,6 +7,7 @@ import io
 from openpyxl import load_workbook
 
 from core.models import Event
+from core.personal import FULL_EXPORT
 from core.spreadsheets import cell_text, read_workbook
 from core.testing.factories import UserFactory
 from orgs.exporters import export_orgs, export_people
@@ -87,7 +88,7 @@ def test_export_people_and_import_them_again(tree, people, django_assert_max_num
     )
     queryset = User.objects.visible_to(people.clerk_a)
     with django_assert_max_num_queries(2):
-        data = export_people(queryset)
+        data = export_people(queryset, personal=FULL_EXPORT)
     rows = sheet_rows(data)
     assert rows[0] == [column.label for column in PEOPLE_COLUMNS]
     by_account = {row[0]: row for row in rows[1:]}

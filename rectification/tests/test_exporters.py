@@ -8,6 +8,7 @@ import io
 import pytest
 from python_calamine import CalamineWorkbook
 
+from core.personal import FULL_EXPORT
 from core.spreadsheets import read_workbook
 from core.testing.factories import CampaignFactory, ChannelFactory
 from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
@@ -91,7 +92,7 @@ def snapshot(campaign):
 
 
 def test_export_layout(ledger):
-    data = export_ledger(Problem.objects.filter(campaign=ledger))
+    data = export_ledger(Problem.objects.filter(campaign=ledger), personal=FULL_EXPORT)
     with CalamineWorkbook.from_filelike(io.BytesIO(data)) as book:
         sheet = book.get_sheet_by_index(0)
         rows = sheet.to_python(skip_empty_area=False)
@@ -114,7 +115,7 @@ def test_export_layout(ledger):
 
 
 def test_export_then_import_gives_the_same_ledger(ledger, tree, people):
-    data = export_ledger(Problem.objects.filter(campaign=ledger))
+    data = export_ledger(Problem.objects.filter(campaign=ledger), personal=FULL_EXPORT)
     other = campaign_with_reference_data(tree.district, "第二批主题教育")
     result = import_ledger(data=data, filename="台账.xlsx", campaign=other, acting_user=people.supervisor)
     assert result.ok, [str(p) for p in result.errors]
@@ -122,7 +123,7 @@ def test_export_then_import_gives_the_same_ledger(ledger, tree, people):
 
 
 def test_export_of_a_filtered_queryset(ledger):
-    data = export_ledger(Problem.objects.filter(campaign=ledger, status=ItemStatus.CLOSED))
+    data = export_ledger(Problem.objects.filter(campaign=ledger, status=ItemStatus.CLOSED), personal=FULL_EXPORT)
     rows = read_workbook(data=data, filename="x.xlsx").sheets[0].rows
     assert [row[1] for row in rows[3:]] == ["楼道堆放杂物"]
 
