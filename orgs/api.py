@@ -9,9 +9,11 @@ from rest_framework import mixins, serializers, viewsets
 
 from api.fields import OrgCodeField
 from api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core.scoping import subtree_q
 from orgs import services
+from orgs.choices import PEOPLE_LISTING_ROLES
 from orgs.filters import OrgFilterSet, PersonFilterSet
-from orgs.models import Org, RoleGrant, User
+from orgs.models import Org, RoleGrant, User, grant_paths
 
 
 class OrgSerializer(serializers.ModelSerializer):
@@ -110,11 +112,13 @@ class RoleGrantSerializer(serializers.ModelSerializer):
 
 
 class RoleGrantViewSet(ScopedReadOnlyViewSet):
-    """Grants held at orgs the caller sees."""
+    """Grants held at orgs where the caller may list people (as the org page shows them):
+    not to party members nor to the audit administrator."""
 
     queryset_model = RoleGrant
     serializer_class = RoleGrantSerializer
 
     def get_queryset(self) -> QuerySet:
-        visible = Org.objects.visible_to(self.request.user)
+        paths = grant_paths(self.request.user, PEOPLE_LISTING_ROLES)
+        visible = Org.objects.filter(subtree_q(paths, field="path"))
         return RoleGrant.objects.filter(org__in=visible).select_related("user", "org").order_by("org__path", "id")

@@ -179,3 +179,8 @@ class TestAuditAdministrator:
             services.role_grant(user=people.member_a, org=tree.grid_a, role=Role.CLERK, acting_user=auditor)
         with pytest.raises(PermissionDenied):
             services.person_update(person=people.clerk_a, acting_user=auditor, position="审计")
+
+    def test_the_grants_api_lists_nothing_to_it(self, tree, people, auditor):
+        assert client_for(auditor).get("/api/grants/").json()["results"] == []
+        listed = {row["user"] for row in client_for(people.clerk_a).get("/api/grants/").json()["results"]}
+        assert "clerk_a" in listed and "auditor" not in listed
