@@ -158,3 +158,26 @@ class TestProductionSettings:
         result = run_python(code, {**self.environment(), "SECRET_KEY": key}, tmp_path)
         assert result.stdout.strip() == key
         assert not (tmp_path / "var" / "secret_key").exists()  # no key file written when one is given
+
+
+class TestNginxTemplate:
+    """deploy/nginx.conf.template, the front every real site copies."""
+
+    def template(self) -> str:
+        return (BASE_DIR / "deploy" / "nginx.conf.template").read_text()
+
+    def test_uploaded_files_are_never_served_from_disk(self):
+        text = self.template()
+        assert "location /media/ {\n            return 404;" in text
+        assert "MEDIA" not in text.replace("MEDIA_ROOT, and /media/", "")  # no alias to the media folder
+
+    def test_sign_ins_are_rate_limited(self):
+        text = self.template()
+        assert "limit_req_zone $taizhang_login_key zone=taizhang_login:10m rate=30r/m;" in text
+        login = text.split("location = /login/ {", 1)[1].split("}", 1)[0]
+        assert "limit_req zone=taizhang_login" in login and "proxy_pass http://taizhang;" in login
+
+    def test_media_is_not_under_the_static_tree(self):
+        media = Path(settings.MEDIA_ROOT).resolve()
+        static = Path(settings.STATIC_ROOT).resolve()
+        assert static not in media.parents and media not in static.parents and media != static
