@@ -163,6 +163,13 @@ def otp_remove(*, user: Any, token: str) -> None:
         event_record(item=user, actor=user, action="otp_disabled", org=getattr(user, "home_org", None))
 
 
+def otp_throttled(user: Any) -> bool:
+    """True while the account's authenticator refuses codes after a wrong one (django-otp
+    waits 1, 2, 4, … seconds after successive failures)."""
+    device = otp_device(user)
+    return device is not None and not device.verify_is_allowed()[0]
+
+
 def otp_check(*, user: Any, token: str) -> TOTPDevice | None:
     """The confirmed authenticator if ``token`` is a code it shows now, else ``None``
     (each code works once; wrong codes slow further tries down)."""

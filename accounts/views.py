@@ -93,6 +93,11 @@ def sign_in_verify(request: HttpRequest) -> HttpResponse:
         return get_lockout_response(request, None, credentials)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        if services.otp_throttled(user):
+            # A code typed again within the back-off after a wrong one: refused unchecked,
+            # and not counted as another failure.
+            form.add_error("token", _("Too many wrong codes: wait a few seconds, then enter the new code."))
+            return render(request, "accounts/login_verify.html", {"form": form, "person": user})
         device = services.otp_check(user=user, token=form.cleaned_data["token"])
         if device is not None:
             request.session.pop(PENDING_KEY, None)

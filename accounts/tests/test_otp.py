@@ -196,3 +196,21 @@ class TestApiBasicAuthentication:
         settings.OTP_REQUIRED_ROLES = ["admin"]
         response = client.get("/api/orgs/", **self.basic("admin", PASSWORD))
         assert response.status_code in (401, 403) and response.json()["code"] == "otp_required"
+
+
+@pytest.mark.django_db
+def test_a_code_within_the_back_off_is_refused_without_counting(client, people):
+    from axes.models import AccessAttempt
+
+    with time_machine.travel(START, tick=False) as traveller:
+        device = enrolled(people.clerk_a)
+        traveller.shift(datetime.timedelta(seconds=30))
+        sign_in(client, "clerk_a", PASSWORD)
+        client.post("/login/verify/", {"token": "000000"})
+        assert AccessAttempt.objects.get(username="clerk_a").failures_since_start == 1
+        # At once, before the one-second back-off ends: refused, not counted.
+        response = client.post("/login/verify/", {"token": totp_code(device)})
+        assert response.status_code == 200 and response.context["form"].errors["token"]
+        assert AccessAttempt.objects.get(username="clerk_a").failures_since_start == 1
+        traveller.shift(datetime.timedelta(seconds=2))
+        assert client.post("/login/verify/", {"token": totp_code(device)})["Location"] == "/"

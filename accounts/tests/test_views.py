@@ -247,3 +247,19 @@ def test_axes_gets_an_ip_address_or_none():
     assert axes_client_address(request) == "10.1.2.3"
     del request.META["REMOTE_ADDR"]
     assert axes_client_address(request) is None
+
+
+@pytest.mark.django_db
+class TestHtmx:
+    def test_the_gate_redirects_an_htmx_request_as_a_whole_page(self, client, tree, people):
+        person_with_initial_password(admin=people.admin, org=tree.street)
+        sign_in(client, "newcomer", INITIAL_PASSWORD)
+        response = client.get("/orgs/people/", HTTP_HX_REQUEST="true")
+        assert response.status_code == 204 and response["HX-Redirect"] == "/account/password/"
+
+    def test_an_idle_htmx_request_leads_to_the_sign_in_page(self, client, people):
+        with time_machine.travel(START, tick=False) as traveller:
+            client.force_login(people.clerk_a)
+            traveller.shift(datetime.timedelta(minutes=31))
+            response = client.get("/orgs/people/", HTTP_HX_REQUEST="true")
+        assert response.status_code == 204 and response["HX-Redirect"].startswith("/login/?next=")
