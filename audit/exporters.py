@@ -43,7 +43,7 @@ def export_entries(entries: QuerySet[AuditEntry]) -> tuple[bytes, int]:
         [
             _("Time"),
             _("Account"),
-            _("Address"),
+            _("Client address"),
             _("Category"),
             _("Action"),
             _("Object type"),

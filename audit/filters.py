@@ -27,7 +27,7 @@ class AuditEntryFilterSet(django_filters.FilterSet):
     account = django_filters.CharFilter(label=_("Account"), field_name="actor_name", lookup_expr="icontains")
     category = django_filters.ChoiceFilter(label=_("Category"), choices=Category.choices)
     action = django_filters.ChoiceFilter(label=_("Action"), choices=())
-    address = django_filters.CharFilter(label=_("Address"), field_name="address", lookup_expr="startswith")
+    address = django_filters.CharFilter(label=_("Client address"), field_name="address", lookup_expr="startswith")
     q = django_filters.CharFilter(label=_("Object or detail"), method="search")
 
     class Meta:
