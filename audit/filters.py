@@ -10,7 +10,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.labels import action_label
+from audit.labels import action_choices
 from audit.models import AuditEntry, Category
 from core.forms import FilterForm
 
@@ -37,11 +37,8 @@ class AuditEntryFilterSet(django_filters.FilterSet):
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        # The actions this viewer's part of the log holds, each by its Chinese label.
-        actions = self.queryset.order_by().values_list("action", flat=True).distinct()
-        self.filters["action"].extra["choices"] = sorted(
-            ((action, action_label(action)) for action in actions), key=lambda pair: pair[1]
-        )
+        # Labels in the language of this request, so built per request.
+        self.filters["action"].extra["choices"] = action_choices()
 
     def filter_date_from(self, queryset: QuerySet, name: str, value: datetime.date) -> QuerySet:
         return queryset.filter(created_at__gte=_day_start(value))

@@ -81,6 +81,22 @@ def action_label(action: str, object_type: str = "") -> str:
     return action
 
 
+def action_choices() -> list[tuple[str, str]]:
+    """Every action the log can hold, by label, for the filter: the log's own, the shared
+    event actions, and each item workflow's transitions. Built from code, not with a
+    DISTINCT over a half-year's entries."""
+    from core.models import ACTION_LABELS
+
+    labels: dict[str, str] = {}
+    for model in apps.get_models():
+        workflow = getattr(model, "workflow", None)
+        for name in getattr(workflow, "transitions", {}):
+            labels.setdefault(name, action_label(name, model._meta.label_lower))
+    for action in [*AUDIT_ACTION_LABELS, *ACTION_LABELS]:
+        labels.setdefault(action, action_label(action))
+    return sorted(labels.items(), key=lambda pair: (pair[1], pair[0]))
+
+
 def object_type_label(object_type: str) -> str:
     """The model's verbose name (问题, 账号…) or the stored word when the model is gone."""
     model = _model(object_type)

@@ -115,6 +115,20 @@ class TestData:
         assert entry.changes["rows"] == 1  # the auditor's own sign-in (force_login)
         _recent(entry)
 
+    def test_ledger_export_is_logged_with_its_filters(self, client, tree, people):
+        campaign = CampaignFactory(org=tree.district)
+        ProblemFactory(org=tree.community_a, campaign=campaign)
+        ProblemFactory(org=tree.community_b, campaign=campaign, status=ItemStatus.CLOSED)
+        client.force_login(people.supervisor)
+        response = client.get("/ledger/export/", {"status": ItemStatus.RECTIFYING})
+        assert response.status_code == 200
+        entry = AuditEntry.objects.get(action__in=["export", "export_personal"])
+        assert (entry.category, entry.actor_id, entry.address) == (Category.DATA, people.supervisor.pk, "127.0.0.1")
+        assert entry.action == "export_personal"  # a supervisor's file holds names in full
+        assert entry.changes["what"] == "rectification.ledger" and entry.changes["rows"] == 1
+        assert entry.changes["filters"] == {"status": ItemStatus.RECTIFYING}
+        _recent(entry)
+
     def test_import_is_logged_and_a_dry_run_is_not(self, tree, people):
         from research.importers import import_entities
 

@@ -48,6 +48,16 @@ def test_every_workflow_transition_and_shared_event_action_has_a_label():
             assert _has_chinese(action_label(action)), action
 
 
+def test_filter_offers_every_action_by_label():
+    from audit.labels import action_choices
+
+    with translation.override("zh-hans"):
+        choices = dict(action_choices())
+    for action in [*ISSUE_ACTIONS, "approve_closure", "send_back", "created", "updated", "claim"]:
+        assert action in choices, action
+    assert choices["login_failed"] == "登录失败"
+
+
 def test_transition_label_comes_from_the_items_workflow():
     with translation.override("zh-hans"):
         assert action_label("approve_closure", "rectification.problem") == "批准销号"
