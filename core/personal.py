@@ -210,3 +210,23 @@ class PersonalExport:
 
 # Internal writers with no viewer (management commands, round-trip tests): in full.
 FULL_EXPORT = PersonalExport(None, full=True)
+
+
+def person_name_field(**kwargs: Any) -> Any:
+    """A read-only API field naming a member of staff as ``person_name`` does for the
+    caller (``source`` is the User, ``"*"`` for the serialized User itself)."""
+    from drf_spectacular.types import OpenApiTypes
+    from drf_spectacular.utils import extend_schema_field
+    from rest_framework import serializers
+
+    @extend_schema_field(OpenApiTypes.STR)
+    class PersonNameField(serializers.Field):
+        def __init__(self, **options: Any) -> None:
+            options["read_only"] = True
+            super().__init__(**options)
+
+        def to_representation(self, value: Any) -> str:
+            request = self.context.get("request")
+            return person_name(getattr(request, "user", None), value)
+
+    return PersonNameField(**kwargs)

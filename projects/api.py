@@ -22,6 +22,7 @@ from api.exceptions import LIST_ERRORS, READ_ERRORS, WRITE_ERRORS
 from api.fields import OrgCodeField
 from api.pagination import IdCursorPagination
 from api.viewsets import ScopedViewSetMixin
+from core.personal import person_name_field
 from orgs.models import Org, User
 from projects import services
 from projects.choices import ProjectLevel, ProjectStage, PromotionKind, WorkStatus
@@ -34,7 +35,9 @@ from projects.selectors import deals_visible
 
 
 class ProjectPersonSerializer(serializers.ModelSerializer):
-    """A person, by id and name only."""
+    """A person, by id and name only (masked outside the caller's reading scope)."""
+
+    real_name = person_name_field(source="*")
 
     class Meta:
         model = User

@@ -30,6 +30,7 @@ from api.pagination import IdCursorPagination
 from api.viewsets import ScopedViewSetMixin
 from campaigns.models import Campaign, Channel
 from core.models import Light
+from core.personal import person_name_field
 from orgs.models import Org, User
 from rectification import services
 from rectification.choices import (
@@ -178,7 +179,10 @@ def _person_field(**kwargs: Any) -> serializers.PrimaryKeyRelatedField:
 
 
 class PersonRefSerializer(serializers.ModelSerializer):
-    """A responsible person, without personal data beyond the name."""
+    """A responsible person, without personal data beyond the name (masked outside the
+    caller's reading scope)."""
+
+    real_name = person_name_field(source="*")
 
     class Meta:
         model = User

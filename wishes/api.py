@@ -10,6 +10,7 @@ from rest_framework import serializers, viewsets
 
 from api.pagination import IdCursorPagination
 from api.viewsets import ScopedViewSetMixin
+from core.personal import person_name_field
 from wishes.choices import WishStatus
 from wishes.models import MicroProject, Wish
 
@@ -35,7 +36,7 @@ class _ItemSerializer(serializers.ModelSerializer):
     status = serializers.CharField(read_only=True, help_text=", ".join(WishStatus.values))
     org = serializers.SlugRelatedField(slug_field="code", read_only=True)
     org_name = serializers.CharField(source="org.name", read_only=True)
-    claimant = serializers.CharField(source="owner.real_name", read_only=True, allow_null=True, default=None)
+    claimant = person_name_field(source="owner", allow_null=True, default=None)
 
 
 class WishSerializer(_ItemSerializer):

@@ -155,3 +155,14 @@ class TestExports:
         assert not PersonalExport.for_user(root).full
         assert PersonalExport.for_user(named.inspector).full
         assert not PersonalExport.for_user(named.admin).full
+
+
+class TestApi:
+    def test_the_problem_api_masks_an_owner_outside_the_callers_scope(self, tree, named):
+        people = named
+        problem = ProblemFactory(
+            org=tree.community_a, campaign=CampaignFactory(org=tree.district), owner=people.supervisor
+        )
+        url = f"/api/problems/{problem.pk}/"
+        assert client_for(people.inspector).get(url).json()["owner"]["real_name"] == "欧阳督办"
+        assert client_for(people.clerk_a).get(url).json()["owner"]["real_name"] == "欧***"
