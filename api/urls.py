@@ -1,6 +1,8 @@
 from importlib import import_module
 from importlib.util import find_spec
 
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.apps import apps
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
@@ -48,7 +50,13 @@ urlpatterns = [
     # The split view loads Swagger UI's start-up code from ?script= (same origin), so the
     # page needs no inline script under the Content-Security-Policy.
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),
+    # Redoc builds its search worker from a blob: URL; allowed on this page only
+    # (taizhang/templates/drf_spectacular/redoc.html drops its inline script and fonts).
+    path(
+        "redoc/",
+        csp_update({"worker-src": [SELF, "blob:"]})(SpectacularRedocView.as_view(url_name="api:schema")),
+        name="redoc",
+    ),
     path("statistics/", StatisticsView.as_view(), name="statistics"),
     path("", include(router.urls)),
 ]
