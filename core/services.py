@@ -46,11 +46,11 @@ OLE_TYPES = {".doc": "application/msword", ".xls": "application/vnd.ms-excel"}
 # How many first bytes are read to tell the type (filetype looks this far into a zip for
 # the entries that make it a Word or Excel file).
 SNIFF_BYTES = 8192
-# Programs, refused whatever their name: ELF, PE ("MZ"), Mach-O (32/64 bit, both byte
-# orders, and fat binaries), and scripts starting with an interpreter line.
+# Programs, refused whatever their name: ELF, Mach-O (32/64 bit, both byte orders, and
+# fat binaries), and scripts starting with an interpreter line; PE ("MZ") is checked in
+# looks_executable.
 EXECUTABLE_SIGNATURES: tuple[bytes, ...] = (
     b"\x7fELF",
-    b"MZ",
     b"\xfe\xed\xfa\xce",
     b"\xfe\xed\xfa\xcf",
     b"\xce\xfa\xed\xfe",
@@ -58,8 +58,9 @@ EXECUTABLE_SIGNATURES: tuple[bytes, ...] = (
     b"\xca\xfe\xba\xbe",
     b"#!",
 )
-# filetype's names for program and package formats it recognises beyond those.
-EXECUTABLE_KINDS = {"exe", "elf", "swf", "crx", "wasm", "deb", "rpm", "nes"}
+# filetype's names for program and package formats it recognises beyond those (its
+# "exe" is any file starting "MZ", text included: looks_executable checks PE itself).
+EXECUTABLE_KINDS = {"elf", "swf", "crx", "wasm", "deb", "rpm", "nes"}
 # Photos stored re-encoded by Pillow (media type -> Pillow format), without metadata.
 REENCODED_IMAGE_TYPES = {"image/jpeg": "JPEG", "image/png": "PNG", "image/webp": "WEBP"}
 # A picture of more pixels than this is refused (a "decompression bomb": a small file
@@ -104,6 +105,10 @@ def looks_executable(head: bytes) -> bool:
     macOS (Mach-O, also fat binaries), or a script with a "#!" interpreter line. Such a
     file is refused whatever its name says, before any other check."""
     if head.startswith(EXECUTABLE_SIGNATURES):
+        return True
+    # "MZ" alone starts some text too ("MZ2024 台账"); a DOS/PE header has NUL bytes
+    # in its first 64 bytes, text never does.
+    if head.startswith(b"MZ") and b"\x00" in head[:64]:
         return True
     kind = filetype.guess(head) if head else None
     return kind is not None and kind.extension in EXECUTABLE_KINDS

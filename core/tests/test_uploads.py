@@ -284,3 +284,8 @@ class TestDownload:
         attachment.file.save("x.pdf", ContentFile(b"%PDF-1.4\n"), save=False)
         attachment.save()
         assert client_for(people.supervisor).get(f"/attachments/{attachment.pk}/").status_code == 404
+
+
+def test_text_that_starts_with_mz_is_not_a_program(problem, people):
+    upload = SimpleUploadedFile("编号.csv", "MZ2024,整改台账\n1,路灯\n".encode())
+    assert attachment_add(item=problem, file=upload, acting_user=people.clerk_a).media_type == "text/csv"
