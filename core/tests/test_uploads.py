@@ -289,3 +289,25 @@ class TestDownload:
 def test_text_that_starts_with_mz_is_not_a_program(problem, people):
     upload = SimpleUploadedFile("编号.csv", "MZ2024,整改台账\n1,路灯\n".encode())
     assert attachment_add(item=problem, file=upload, acting_user=people.clerk_a).media_type == "text/csv"
+
+
+def test_a_wish_photo_loses_its_gps_and_a_renamed_program_is_refused(tree, people):
+    """The wishes app's photos (a member's proof of a wish fulfilled, shown to the
+    resident on the public code page) take the same path."""
+    from wishes import services as wishes
+    from wishes.models import Wish
+    from wishes.selectors import item_photos
+    from wishes.tests.factories import wish_create
+
+    wish = wish_create(community=tree.community_a)
+    wishes.item_claim(item=wish, acting_user=people.member_a)
+    program = SimpleUploadedFile("完成照片.jpg", PROGRAMS["PE (Windows)"])
+    with pytest.raises(DomainError):
+        wishes.item_fulfil(item=wish, acting_user=people.member_a, photos=[program])
+    wishes.item_fulfil(
+        item=Wish.objects.get(pk=wish.pk),
+        acting_user=people.member_a,
+        photos=[SimpleUploadedFile("完成照片.jpg", jpeg_with_gps())],
+    )
+    photo = item_photos(wish).get()
+    assert GPS_IFD not in picture(stored(photo)).getexif()
