@@ -4,11 +4,12 @@ from importlib.util import find_spec
 from csp.constants import SELF
 from csp.decorators import csp_update
 from django.apps import apps
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.statistics import StatisticsView
+from api.views import NotFoundView
 from campaigns.api import CampaignViewSet, ChannelViewSet
 from orgs.api import OrgViewSet, PersonViewSet, RoleGrantViewSet
 from rectification.api import (
@@ -59,4 +60,7 @@ urlpatterns = [
     ),
     path("statistics/", StatisticsView.as_view(), name="statistics"),
     path("", include(router.urls)),
+    # Last: every other address ending in a slash answers the API's JSON 404 (without the
+    # slash, APPEND_SLASH still redirects to the address with it).
+    re_path(r"^.*/$", NotFoundView.as_view(), name="not-found"),
 ]

@@ -17,7 +17,7 @@ from rest_framework.decorators import action
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 
-from bulletins.documents import docx_response
+from bulletins.documents import DOCX_TYPE, docx_response
 from bulletins.models import Bulletin
 from bulletins.selectors import bulletins_visible
 
@@ -60,7 +60,7 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self) -> QuerySet[Bulletin]:
         return bulletins_visible(user=self.request.user).order_by("-as_of", "-id")
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, DOCX_TYPE): OpenApiTypes.BINARY})
     @action(detail=True, methods=["get"])
     def docx(self, request: Request, pk: Any = None) -> HttpResponse:
         """The bulletin as a Word file (.docx)."""

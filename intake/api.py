@@ -92,7 +92,9 @@ class SuggestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return queryset.select_related("org", "community", "answered_by_org")
 
     def _item(self) -> Suggestion:
-        item = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        # A path id that is no number is an unknown item, not a server error.
+        pk = self.kwargs["pk"]
+        item = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
         if item is None:
             raise Http404
         return item
