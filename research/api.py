@@ -123,11 +123,16 @@ class VisitPlanSerializer(serializers.Serializer):
         self.fields["topic"].queryset = ResearchTopic.objects.visible_to(user)
 
 
+# The largest count the PositiveIntegerField columns hold on PostgreSQL; above it the
+# database refused the row (a server error) where SQLite stored it.
+MAX_COUNT = 2_147_483_647
+
+
 class VisitLogSerializer(serializers.Serializer):
-    people_met = serializers.IntegerField(min_value=0, default=0)
-    questionnaires = serializers.IntegerField(min_value=0, default=0)
-    petitions_received = serializers.IntegerField(min_value=0, default=0)
-    petitions_resolved = serializers.IntegerField(min_value=0, default=0)
+    people_met = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    questionnaires = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    petitions_received = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
+    petitions_resolved = serializers.IntegerField(min_value=0, max_value=MAX_COUNT, default=0)
     summary = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -66,3 +66,16 @@ def test_every_operation_documents_the_refusals_it_can_give():
             refusal = operation["responses"]["403"]["content"]["application/json"]["schema"]
             assert refusal == {"$ref": "#/components/schemas/Error"}, (method, path)
     assert operations > 100
+
+
+def test_a_count_too_large_for_the_column_is_refused_not_a_server_error(tree, people):
+    from research.tests.factories import VisitFactory
+
+    visit = VisitFactory(org=tree.street, leader=people.leader)
+    api = APIClient()
+    api.force_authenticate(people.supervisor)
+    response = api.post(
+        f"/api/research-visits/{visit.pk}/log/", {"petitions_received": 2646096639959042}, format="json"
+    )
+    assert response.status_code == 400
+    assert response.json()["field"] == "petitions_received"
