@@ -239,6 +239,7 @@ def test_no_page_violates_the_policy(page, live_server, tree, people, captcha_pa
         "/dashboards/screen/": "[data-chart-drawn] canvas",  # ECharts drew
         "/api/docs/": "#swagger-ui .information-container",  # Swagger UI started and read the schema
         "/api/redoc/": "redoc .api-content, #redoc-container .api-content",  # Redoc rendered the schema
+        "/api/problems/": ".response-info",  # DRF's browsable API (jQuery, its CSRF token from JSON data)
     }
     for path, ready in started.items():
         watch.visit(f"{base}{path}")
