@@ -181,3 +181,15 @@ class TestNginxTemplate:
         media = Path(settings.MEDIA_ROOT).resolve()
         static = Path(settings.STATIC_ROOT).resolve()
         assert static not in media.parents and media not in static.parents and media != static
+
+
+class TestMediaCheck:
+    def test_media_inside_the_static_tree_is_an_error(self, settings, tmp_path):
+        from core.checks import media_outside_static
+
+        assert media_outside_static() == []
+        settings.STATIC_ROOT = tmp_path / "static"
+        settings.MEDIA_ROOT = tmp_path / "static" / "media"
+        assert [error.id for error in media_outside_static()] == ["core.E001"]
+        settings.MEDIA_ROOT = tmp_path
+        assert [error.id for error in media_outside_static()] == ["core.E001"]
