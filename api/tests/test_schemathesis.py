@@ -18,6 +18,8 @@ from __future__ import annotations
 import base64
 import datetime
 import os
+import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,7 +202,25 @@ def build_world() -> World:
 # Ids of the world's items by resource path prefix, filled when the module's world is built
 # and read while examples are drawn.
 KNOWN_IDS: dict[str, list[Any]] = {}
-USERS: dict[str, User] = {}
+# Examples sent, by (role, operation), reported at the end of the module.
+SENT: Counter[tuple[str, str]] = Counter()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _report_examples(request: pytest.FixtureRequest) -> Iterator[None]:
+    """One line in the terminal: how many operations and examples the run covered."""
+    started = time.monotonic()
+    yield
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and SENT:
+        operations = {operation for _role, operation in SENT}
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\nschemathesis: {len(operations)} operations, {len(SENT)} operation-role pairs, "
+                f"{sum(SENT.values())} examples in {time.monotonic() - started:.0f} s"
+            )
+    SENT.clear()
 
 
 @pytest.fixture(scope="module")
@@ -270,6 +290,7 @@ def before_generate_path_parameters(context: Any, strategy: Any) -> Any:
 @schema.parametrize()
 def test_api_conforms_to_its_schema(case: Any, role: str, world: World, db: Any) -> None:
     user = getattr(world, role)
+    SENT[(role, case.operation.label)] += 1
     token = base64.b64encode(f"{user.username}:{PASSWORD}".encode()).decode()
     with transaction.atomic():
         response = case.call(headers={"Authorization": f"Basic {token}"})
