@@ -108,7 +108,8 @@ def _field_label(model: type[models.Model] | None, key: str) -> str:
         return str(CHANGE_KEY_LABELS[key])
     if model is not None:
         try:
-            return str(model._meta.get_field(key).verbose_name)
+            # A reverse relation (a meeting's "tasks") has no verbose name of its own.
+            return str(getattr(model._meta.get_field(key), "verbose_name", key))
         except FieldDoesNotExist:
             pass
     return key
@@ -130,7 +131,7 @@ def _value_text(model: type[models.Model] | None, key: str, value: Any) -> str:
         choices = dict(Role.choices)
     elif model is not None:
         with contextlib.suppress(FieldDoesNotExist):
-            choices = dict(model._meta.get_field(key).choices or ())  # type: ignore[union-attr]
+            choices = dict(getattr(model._meta.get_field(key), "choices", None) or ())
     if isinstance(value, str | int) and value in choices:
         return str(choices[value])
     return str(value)
