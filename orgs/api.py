@@ -9,8 +9,9 @@ from rest_framework import mixins, serializers, viewsets
 
 from api.fields import OrgCodeField
 from api.viewsets import ScopedReadOnlyViewSet, ScopedViewSetMixin
+from core import personal
 from core.scoping import subtree_q
-from orgs import services
+from orgs import selectors, services
 from orgs.choices import PEOPLE_LISTING_ROLES
 from orgs.filters import OrgFilterSet, PersonFilterSet
 from orgs.models import Org, RoleGrant, User, grant_paths
@@ -72,6 +73,16 @@ class PersonSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["id"]
 
+    def to_representation(self, instance: User) -> dict[str, Any]:
+        """A security administrator lists people to grant roles (name, org), not their
+        contact data: phone and e-mail are masked for a caller who does not read them."""
+        data = super().to_representation(instance)
+        viewer = self.context["request"].user
+        if not personal.sees_person(viewer, instance):
+            data["mobile"] = personal.mask_phone(data["mobile"] or "")
+            data["email"] = personal.mask_email(data["email"] or "")
+        return data
+
     def create(self, validated_data: dict[str, Any]) -> User:
         return services.person_create(acting_user=self.context["request"].user, **validated_data)
 
@@ -98,8 +109,10 @@ class PersonViewSet(
     serializer_class = PersonSerializer
     filterset_class = PersonFilterSet
 
-    def scope_queryset(self, queryset: QuerySet) -> QuerySet:
-        return queryset.select_related("home_org").order_by("home_org__path", "id")
+    def get_queryset(self) -> QuerySet:
+        # As the people pages list them (orgs.selectors.people_listed): those the caller
+        # reads, and for a security administrator the people of its subtree.
+        return selectors.people_listed(user=self.request.user).order_by("home_org__path", "id")
 
 
 class RoleGrantSerializer(serializers.ModelSerializer):
