@@ -64,7 +64,7 @@ class BulletinViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["get"])
     def docx(self, request: Request, pk: Any = None) -> HttpResponse:
         """The bulletin as a Word file (.docx)."""
-        return docx_response(self.get_object(), public=False)
+        return docx_response(self.get_object(), public=False, user=request.user)
 
 
 def register_routes(router: Any) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 from copy import deepcopy
+from typing import Any
 from urllib.parse import quote
 
 from django.http import HttpResponse
@@ -159,8 +160,15 @@ def bulletin_docx(bulletin: Bulletin, *, public: bool = False) -> bytes:
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
-def docx_response(bulletin: Bulletin, *, public: bool) -> HttpResponse:
-    """The Word file as a download named after the bulletin's title."""
+def docx_response(bulletin: Bulletin, *, public: bool, user: Any = None) -> HttpResponse:
+    """The Word file as a download named after the bulletin's title.
+
+    A staff copy (names of units and of the people answering for the items it lists) is
+    an export with personal data: it is written to the audit log for ``user``."""
+    if not public:
+        from audit.services import audit_export
+
+        audit_export(user, what="bulletins.bulletin", rows=1, personal=True, filters={"bulletin": bulletin.pk})
     response = HttpResponse(bulletin_docx(bulletin, public=public), content_type=DOCX_TYPE)
     filename = quote(f"{bulletin.title}.docx".replace("/", "-"))
     response["Content-Disposition"] = (

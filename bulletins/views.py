@@ -176,7 +176,7 @@ def bulletin_issue(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def bulletin_download(request: HttpRequest, pk: int) -> HttpResponse:
-    return docx_response(_visible(request, pk), public=False)
+    return docx_response(_visible(request, pk), public=False, user=request.user)
 
 
 @login_required

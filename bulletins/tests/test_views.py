@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from docx import Document
 
+from audit.models import AuditEntry
 from bulletins import services
 from bulletins.choices import BulletinKind, BulletinStatus
 from bulletins.models import Bulletin
@@ -120,6 +121,10 @@ def test_word_file_and_printable_page(client, people, draft) -> None:
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     assert "attachment" in response["Content-Disposition"]
     assert Document(io.BytesIO(response.content)).paragraphs[0].text == draft.title
+    # The staff copy names people: its download is an export in the audit log.
+    entry = AuditEntry.objects.get(action="export_personal")
+    assert entry.actor == people.supervisor and entry.changes["what"] == "bulletins.bulletin"
+    assert entry.changes["filters"] == {"bulletin": draft.pk}
     page = client.get(reverse("bulletins:print", args=[draft.pk]))
     html = page.content.decode()
     assert page.status_code == 200 and 'id="bulletin-sheet"' in html and 'id="sidebar"' not in html
@@ -136,6 +141,7 @@ def test_public_pages_show_issued_bulletins_without_names(client, people, draft,
     assert "居尚社区积水问题长期未解决" in detail
     assert people.clerk_b.get_full_name() not in detail
     office = Document(io.BytesIO(client.get(reverse("bulletins_public:docx", args=[issued.pk])).content))
+    assert not AuditEntry.objects.filter(category="data").exists()  # the public copy has no personal data
     assert people.clerk_b.get_full_name() not in "\n".join(p.text for p in office.paragraphs) + "".join(
         cell.text for table in office.tables for row in table.rows for cell in row.cells
     )
