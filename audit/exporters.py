@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from audit.labels import action_label, changes_summary, entry_time, object_type_label
 from audit.models import AuditEntry
@@ -23,10 +24,12 @@ CHUNK = 2000
 
 def _cells(sheet: object, *values: str) -> list[WriteOnlyCell]:
     """Every value as text: a user name typed into a failed sign-in such as
-    ``=HYPERLINK(...)`` must reach the auditor as the words typed, never as a formula."""
+    ``=HYPERLINK(...)`` must reach the auditor as the words typed, never as a formula.
+    Control characters (a NUL typed into a filter or a user name) cannot be stored in a
+    worksheet; each shows as U+FFFD instead of making the export fail."""
     cells = []
     for value in values:
-        cell = WriteOnlyCell(sheet, value=value)
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("\ufffd", value or ""))
         cell.data_type = "s"
         cells.append(cell)
     return cells
