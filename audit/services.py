@@ -17,6 +17,21 @@ from audit.models import AuditEntry, Category
 from ops.requestid import current_request_id
 
 
+def _clean(value: Any) -> Any:
+    """``value`` with every NUL replaced by U+FFFD, through lists and dicts.
+
+    What the log records is often typed by someone else (a filter, a user name at a failed
+    sign-in); PostgreSQL stores no NUL in text or jsonb, and the entry must still be written.
+    """
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, dict):
+        return {_clean(key): _clean(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(item) for item in value]
+    return value
+
+
 def _actor_name(actor: Any) -> str:
     if actor is None or not getattr(actor, "is_authenticated", False):
         return ""
@@ -57,17 +72,17 @@ def audit_record(
         category=category,
         action=action[:60],
         actor=actor if authenticated else None,
-        actor_name=_actor_name(actor) if authenticated else actor_name[:200],
+        actor_name=_clean(_actor_name(actor) if authenticated else actor_name[:200]),
         address=client.address[:64],
-        user_agent=client.user_agent,
+        user_agent=_clean(client.user_agent),
         request_id="" if request_id == "-" else request_id[:64],
         org=org,
         org_path=getattr(org, "path", "") or "",
         object_type=target._meta.label_lower if target is not None else "",
         object_id=str(target.pk) if target is not None and target.pk is not None else "",
-        object_repr=str(target)[:200] if target is not None else "",
-        changes=changes or {},
-        detail=detail,
+        object_repr=_clean(str(target)[:200]) if target is not None else "",
+        changes=_clean(changes or {}),
+        detail=_clean(detail),
     )
 
 
