@@ -25,7 +25,6 @@ from core.statistics import StatsScope, register, share
 from orgs.models import Org
 from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
 from rectification.models import (
-    BROAD_DEPTH,
     Domain,
     Inspection,
     InspectionFinding,
@@ -118,9 +117,14 @@ def _figures_from(counts: dict[str, Any]) -> dict[str, Any]:
     return figures | {"_counts": counts}
 
 
+# Counting reads every row of a scope, so the path range is the plan below a city; the
+# list's deeper ``BROAD_DEPTH`` is for walking one page in the ledger's order.
+COUNT_BROAD_DEPTH = 2
+
+
 def _within(scope: StatsScope) -> Q:
     """Problems and measures test their own ``org_path`` (no join to the org tree)."""
-    return scope.within("org_path", broad_depth=BROAD_DEPTH)
+    return scope.within("org_path", broad_depth=COUNT_BROAD_DEPTH)
 
 
 def _problems(scope: StatsScope) -> QuerySet[Problem]:
@@ -141,6 +145,18 @@ def tally_nodes(scope: StatsScope) -> list[str] | None:
     """The roll-up nodes whose sum is the scope, or ``None`` where it must be counted live:
     a date other than today, a subtree below ``TALLY_DEPTH``, or items dated after today
     (a clock set back), which the live count leaves out."""
+    # Asked by each figure of one scope (problems, measures, units, the trend): once.
+    cached = scope.__dict__.get("_tally_nodes", _UNSET)
+    if cached is _UNSET:
+        cached = _tally_nodes(scope)
+        object.__setattr__(scope, "_tally_nodes", cached)
+    return cached
+
+
+_UNSET = object()
+
+
+def _tally_nodes(scope: StatsScope) -> list[str] | None:
     if scope.as_of != timezone.localdate():
         return None
     if scope.user is None:
@@ -180,6 +196,23 @@ def _tallied(model: type, *, kind: str | None, nodes: list[str], scope: StatsSco
 
 def _sum(value: str, condition: Q | None = None) -> Coalesce:
     return Coalesce(Sum(value, filter=condition), 0)
+
+
+TALLY_KINDS = {"rectification.problem": "p", "rectification.measure": "m"}
+
+
+def tallied_open_counts(model: type, scope: StatsScope, conditions: dict[str, Q]) -> dict[str, int] | None:
+    """Open problems or measures of ``scope`` counted per named condition on
+    ``open_deadline`` (the deadline in force of an open item; closed items carry the
+    latest date), from the roll-ups; ``None`` where the scope must be counted live. For
+    supervision's warning levels: at a province the live count joined 80,000 open items
+    to the org tree (4.5 s on SQLite, bench)."""
+    kind = TALLY_KINDS.get(model._meta.label_lower)
+    nodes = tally_nodes(scope) if kind is not None else None
+    if nodes is None:
+        return None
+    rows = _tallied(LedgerTally, kind=kind, nodes=nodes, scope=scope)
+    return rows.aggregate(**{name: _sum("n", condition) for name, condition in conditions.items()})
 
 
 def _tally_counts(kind: str, nodes: list[str], scope: StatsScope) -> dict[str, Any]:
@@ -355,7 +388,7 @@ def unit_figures(scope: StatsScope) -> list[dict[str, Any]]:
 
 
 def subtree_q_for(units: list[Org]) -> Q:
-    return subtree_q([unit.path for unit in units], field="org_path", broad_depth=BROAD_DEPTH)
+    return subtree_q([unit.path for unit in units], field="org_path", broad_depth=COUNT_BROAD_DEPTH)
 
 
 def weekly_trend(scope: StatsScope, *, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:
@@ -484,7 +517,7 @@ def special_rectification_figures(scope: StatsScope) -> dict[str, Any]:
 
     A drive is counted where its leading department is; its progress counts all of the
     drive's problems, wherever their units are, because the leading department answers
-    for the whole drive. Progress = rectified problems / problems (two queries).
+    for the whole drive. Progress = rectified problems / problems (three queries).
     """
     drives = SpecialRectification.objects.filter(scope.within("org__path"), created_at__lt=scope.as_of_end)
     if scope.campaign is not None:
@@ -495,28 +528,28 @@ def special_rectification_figures(scope: StatsScope) -> dict[str, Any]:
         domains=Count("domain", distinct=True),
         **{f"level_{level}": Count("pk", filter=Q(level=level)) for level in ProblemLevel.values},
     )
-    in_time = Q(problems__created_at__lt=scope.as_of_end)
-    rectified = Q(problems__status=ItemStatus.CLOSED, problems__closure_kind=ClosureKind.RECTIFIED) & (
-        Q(problems__closed_at__isnull=True) | Q(problems__closed_at__lt=scope.as_of_end)
+    rows = list(
+        drives.order_by("name", "pk").values("pk", "name", "level", "status", "org__code", "org__name", "domain__name")
     )
-    rows = (
-        drives.annotate(
-            problem_count=Count("problems", filter=in_time),
-            rectified_count=Count("problems", filter=in_time & rectified),
-        )
-        .order_by("name", "pk")
-        .values(
-            "pk",
-            "name",
-            "level",
-            "status",
-            "org__code",
-            "org__name",
-            "domain__name",
-            "problem_count",
-            "rectified_count",
-        )
+    # Each drive's problems counted apart from the drives (one grouped query walking the
+    # index that leads with the drive): joining drives to problems let the planner read
+    # the whole problem table at province scale (1.75 s of the root's statistics, bench).
+    rectified = Q(status=ItemStatus.CLOSED, closure_kind=ClosureKind.RECTIFIED) & (
+        Q(closed_at__isnull=True) | Q(closed_at__lt=scope.as_of_end)
     )
+    progress = {
+        drive: (listed, fixed)
+        for drive, listed, fixed in Problem.objects.filter(
+            special_rectification__in=[row["pk"] for row in rows], created_at__lt=scope.as_of_end
+        )
+        .values_list("special_rectification")
+        # COUNT(*) and COUNT(status), not COUNT(id): the index holds no id, and PostgreSQL
+        # reads the index alone (5 ms) only when the query asks for nothing else (110 ms).
+        .annotate(listed=Count("*"), fixed=Count("status", filter=rectified))
+        .order_by()
+    }
+    for row in rows:
+        row["problem_count"], row["rectified_count"] = progress.get(row["pk"], (0, 0))
     return {
         "total": totals["total"],
         "by_level": {level: totals[f"level_{level}"] for level in ProblemLevel.values},
@@ -574,7 +607,7 @@ def inspection_figures(scope: StatsScope) -> dict[str, Any]:
 
 
 def ledger_figures(*, scope: StatsScope) -> dict[str, Any]:
-    """Every figure of the ledger for ``scope``, in twelve aggregate queries.
+    """Every figure of the ledger for ``scope``, in thirteen aggregate queries.
 
     ``closure_rate`` (of problems and of measures) is rectified / total: the
     denominator is every item listed by ``as_of``, open or closed, however it ended.

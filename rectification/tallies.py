@@ -13,8 +13,9 @@ row's contribution and adds the new one's, grouped, skipping keys whose net chan
   order, so two transactions lock the shared ancestor rows in the same order.
 - SQLite: row-level triggers (one writer at a time, no lock order to keep).
 
-A node is the item's ancestor at depth 1 to ``TALLY_DEPTH`` (its path cut to 4, 8, 12
-characters); deeper scopes are counted live, which their index makes fast. Dates are
+A node is the item's ancestor at depth 1 to ``TALLY_DEPTH`` (its path cut to 4, 8, 12,
+16 characters: province, city, district, street, so a district's figures by street come
+from here too); deeper scopes are counted live, which their index makes fast. Dates are
 local days (the installation's time zone, fixed when the triggers are installed:
 ``install`` again after changing ``TIME_ZONE``, as ``rebuild_tallies`` does).
 """
@@ -31,7 +32,7 @@ from django.db import transaction
 
 from core.scoping import PATH_STEP
 
-TALLY_DEPTH = 3
+TALLY_DEPTH = 4
 DATE_MAX = "9999-12-31"
 TABLES = {
     "tally": "rectification_ledgertally",

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 
 from core.panels import Card, Panel, register_panel
 from core.statistics import StatsScope, register
+from rectification.statistics import tallied_open_counts
 from supervision.choices import WarningLevel
 from supervision.models import Reminder
 from supervision.warnings import level_filter, open_items, thresholds, tracked_models
@@ -28,10 +29,16 @@ def supervision_figures(*, scope: StatsScope) -> dict[str, Any]:
     totals = dict.fromkeys(LEVELS, 0)
     by_kind: dict[str, dict[str, int]] = {}
     for model in tracked_models():
-        items = open_items(model).filter(scope.within(), deadline__lte=limits.yellow_until)
-        if scope.campaign is not None and any(f.name == "campaign" for f in model._meta.fields):
-            items = items.filter(campaign=scope.campaign)
-        counts = items.aggregate(**{level: Count("pk", filter=level_filter(level, limits)) for level in LEVELS})
+        # Problems and measures of a province, city, district or street: from the ledger's
+        # roll-ups (the same counts), as its statistics are.
+        counts = tallied_open_counts(
+            model, scope, {level: level_filter(level, limits, field="open_deadline") for level in LEVELS}
+        )
+        if counts is None:
+            items = open_items(model).filter(scope.within(), deadline__lte=limits.yellow_until)
+            if scope.campaign is not None and any(f.name == "campaign" for f in model._meta.fields):
+                items = items.filter(campaign=scope.campaign)
+            counts = items.aggregate(**{level: Count("pk", filter=level_filter(level, limits)) for level in LEVELS})
         by_kind[model._meta.label_lower] = counts
         for level in LEVELS:
             totals[level] += counts[level]

@@ -157,20 +157,25 @@ def open_items(model: type[TrackedItem], queryset: models.QuerySet | None = None
     return queryset.filter(status__in=statuses)
 
 
-def level_filter(level: str, limits: Thresholds) -> models.Q:
+def level_filter(level: str, limits: Thresholds, *, field: str = "deadline") -> models.Q:
     """The deadline range of ``level`` (on open items), for ``filter()``; "warned" (any)
-    is the whole window. Every range is on ``deadline`` alone, so an index serves it."""
+    is the whole window. Every range is on ``deadline`` alone, so an index serves it
+    (``field`` names another column holding it: the roll-ups' ``open_deadline``)."""
+
+    def q(**bounds: object) -> models.Q:
+        return models.Q(**{f"{field}__{lookup}": value for lookup, value in bounds.items()})
+
     if level == WarningLevel.YELLOW:
-        return models.Q(deadline__gte=limits.today, deadline__lte=limits.yellow_until)
+        return q(gte=limits.today, lte=limits.yellow_until)
     if level == WarningLevel.RED:
-        return models.Q(deadline__lt=limits.today, deadline__gt=limits.leader_cutoff)
+        return q(lt=limits.today, gt=limits.leader_cutoff)
     if level == WarningLevel.LEADER:
-        return models.Q(deadline__lte=limits.leader_cutoff, deadline__gt=limits.bulletin_cutoff)
+        return q(lte=limits.leader_cutoff, gt=limits.bulletin_cutoff)
     if level == WarningLevel.BULLETIN:
-        return models.Q(deadline__lte=limits.bulletin_cutoff)
+        return q(lte=limits.bulletin_cutoff)
     if level == "overdue":
-        return models.Q(deadline__lt=limits.today)
-    return models.Q(deadline__lte=limits.yellow_until)
+        return q(lt=limits.today)
+    return q(lte=limits.yellow_until)
 
 
 @cache

@@ -95,10 +95,11 @@ def test_the_migration_fills_paths_from_the_tree(tree):
 
 
 def test_broad_scopes_do_not_drive_the_plan_on_sqlite(tree, people):
-    """A province or city scope is written so SQLite walks the order's index (``+org_path``);
-    a narrower one keeps the path index. Elsewhere both are plain comparisons."""
+    """A province, city or district scope is written so SQLite walks the order's index
+    (``+org_path``); a narrower one keeps the path index. Elsewhere both are plain
+    comparisons."""
     broad = str(Problem.objects.visible_to(people.supervisor).query)  # the district: depth 1
-    narrow = str(Problem.objects.visible_to(people.clerk_a).query)  # a community: depth 3
+    narrow = str(Problem.objects.within(tree.grid_a).query)  # a grid: depth 4
     column = '"rectification_problem"."org_path"'
     if connection.vendor == "sqlite":
         assert f"+{column} >=" in broad and f"+{column} <" in broad

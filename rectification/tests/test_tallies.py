@@ -15,6 +15,7 @@ import pytest
 from django.db.models import Sum
 from django.utils import timezone
 
+from core.scoping import PATH_STEP
 from core.statistics import build_scope
 from core.testing.factories import CampaignFactory, ChannelFactory, person_with_role
 from orgs import services as org_services
@@ -34,10 +35,13 @@ def media(settings, tmp_path):
 
 
 def figures(scope, *, live: bool, monkeypatch) -> dict:
+    """The ledger's figures and supervision's warning counts (which read the roll-ups too)."""
+    from supervision.statistics import supervision_figures
+
     with monkeypatch.context() as patch:
         if live:
             patch.setattr(statistics, "tally_nodes", lambda scope: None)
-        return statistics.ledger_figures(scope=scope)
+        return {**statistics.ledger_figures(scope=scope), "supervision": supervision_figures(scope=scope)}
 
 
 def tally_snapshot() -> dict:
@@ -188,25 +192,31 @@ def test_rollups_equal_live_counts_after_random_changes(tree, people, monkeypatc
         build_scope(user=people.leader),
         build_scope(user=people.supervisor, campaign=run.other.pk, period_start=two_weeks_ago),
     ]
+    warned = []
     for scope in scopes:
         assert statistics.tally_nodes(scope) is not None, scope
         tallied = figures(scope, live=False, monkeypatch=monkeypatch)
         live = figures(scope, live=True, monkeypatch=monkeypatch)
         assert tallied == live, scope.as_dict()
+        warned.append(sum(live["supervision"][level] for level in ("yellow", "red", "leader", "bulletin")))
+    assert max(warned) > 0  # the warning counts compared are not all zero
     # The roll-ups are not all zero, and a rebuild from the items finds what the triggers kept.
-    assert (
-        LedgerTally.objects.aggregate(total=Sum("n"))["total"]
-        == 3 * Problem.objects.filter(org_path__regex=r"^.{12}").count()
-        + 2 * Problem.objects.exclude(org_path__regex=r"^.{12}").count()
-        + 3 * Measure.objects.filter(org_path__regex=r"^.{12}").count()
-        + 2 * Measure.objects.exclude(org_path__regex=r"^.{12}").count()
+    # Each item counts once per ancestor node down to TALLY_DEPTH (the test tree is 4 deep).
+    expected = sum(
+        min(len(path) // PATH_STEP, tallies.TALLY_DEPTH)
+        for model in (Problem, Measure)
+        for path in model.objects.values_list("org_path", flat=True)
     )
+    assert LedgerTally.objects.aggregate(total=Sum("n"))["total"] == expected
     kept = tally_snapshot()
     tallies.rebuild()
     assert tally_snapshot() == kept
 
 
-def test_scopes_below_the_rollups_and_past_dates_are_counted_live(tree, people):
+def test_scopes_below_the_rollups_and_past_dates_are_counted_live(tree, people, monkeypatch):
+    assert statistics.tally_nodes(build_scope(user=None, org=tree.grid_a.code)) is not None  # depth 4
+    # The test tree is 4 deep: with roll-ups 3 deep, its grids are below them.
+    monkeypatch.setattr(statistics, "TALLY_DEPTH", 3)
     assert statistics.tally_nodes(build_scope(user=None, org=tree.grid_a.code)) is None
     assert statistics.tally_nodes(build_scope(user=people.clerk_a)) is not None  # a community: depth 3
     assert statistics.tally_nodes(build_scope(user=None, date="2024-01-01")) is None
