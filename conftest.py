@@ -22,7 +22,10 @@ def _fresh_cache() -> None:
     """Cached calendar years and the like must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from core import calendar
+
     cache.clear()
+    calendar.forget_all()
 
 
 DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences"}

@@ -77,9 +77,12 @@ class ProblemFilterSet(django_filters.FilterSet):
         overdue = Q(deadline__lt=today) & ~Q(status=ItemStatus.CLOSED)
         if not value:
             return queryset.exclude(overdue)
-        # The same rows, also said on the sort column (a missing deadline sorts last, never
-        # before today): a province's overdue page then walks the sort index from its start.
-        return queryset.filter(overdue, sort_deadline__lt=today)
+        # "Not closed" is the condition of the partial index ``problem_open_sort``: the
+        # ledger's page walks it in its order from the start (the overdue rows come first),
+        # and the API's newest-first page walks the primary key. (Also saying
+        # ``sort_deadline < today`` made SQLite sort every overdue row of a province for
+        # the API: 357 ms, bench.)
+        return queryset.filter(overdue)
 
     @staticmethod
     def _start(day: datetime.date) -> datetime.datetime:

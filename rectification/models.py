@@ -261,6 +261,9 @@ class Problem(LedgerItem):
                 condition=~models.Q(status=ItemStatus.CLOSED),
             ),
             models.Index(fields=["campaign", "level", "status"], name="problem_campaign_level"),
+            # One campaign's page in the ledger's order: a campaign whose deadlines all lie
+            # late walked 100,000 rows of the sort index before its first (bench: 300 ms).
+            models.Index(fields=["campaign", "sort_deadline", "id"], name="problem_campaign_sort"),
             # A district, a street, a community: its own rows in the ledger's order.
             models.Index(fields=["org_path", "sort_deadline", "id"], name="problem_org_path_sort"),
         ]

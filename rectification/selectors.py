@@ -20,8 +20,13 @@ TALLIED_FILTERS = frozenset({"campaign", "level", "status", "overdue", "immediat
 
 def problems_visible(*, user: Any, scope: Any = None) -> QuerySet[Problem]:
     """Problems the user sees, narrowed to the picked scope, ready for the ledger list."""
-    problems = Problem.objects.visible_to(user).select_related(
-        "org", "owner", "campaign", "channel", "domain", "special_rectification"
+    # Org and campaign fetched for the page apart (small queries by primary key), not
+    # inner-joined: such a join lets SQLite start from the org tree and lose the page's
+    # index. The optional ones are outer joins, which keep the problems first.
+    problems = (
+        Problem.objects.visible_to(user)
+        .select_related("owner", "channel", "domain", "special_rectification")
+        .prefetch_related("org", "campaign")
     )
     if scope is not None:
         problems = problems.within(scope)

@@ -63,13 +63,7 @@ class Escalation:
 def _working_days_back(today: datetime.date, count: int) -> datetime.date:
     """The latest day D with ``count`` working days in (D, today]: a deadline on or before
     D is overdue by at least ``count`` working days."""
-    day = today
-    found = 0
-    while found < count:
-        if calendar.is_working_day(day):
-            found += 1
-        day -= ONE_DAY
-    return day
+    return calendar.working_days_back(today, count)
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,10 @@ D = datetime.date
 def fresh_cache():
     """The calendar is cached across requests; a test must not see another's year."""
     cache.clear()
+    calendar.forget_all()
     yield
     cache.clear()
+    calendar.forget_all()
 
 
 class TestSeededCalendar:
@@ -159,3 +161,42 @@ class TestCalendarYearReplace:
         assert caught.value.field == "date"
         assert (Event.objects.count(), CalendarDay.objects.count(), CalendarYear.objects.count()) == counts
         assert not calendar.year_has_data(2027)
+
+
+class TestCountingWithoutWalking:
+    """``working_days_between`` counts per year (arithmetic plus that year's adjusted
+    days); it must agree with asking ``is_working_day`` of every day in between."""
+
+    @staticmethod
+    def walked(start: datetime.date, end: datetime.date) -> int:
+        days = range(1, (end - start).days + 1)
+        return sum(1 for n in days if calendar.is_working_day(start + datetime.timedelta(days=n)))
+
+    def test_agrees_with_the_day_by_day_walk(self, db):
+        import random
+
+        pick = random.Random(20261205)
+        first = D(2019, 12, 20)
+        for _ in range(300):
+            start = first + datetime.timedelta(days=pick.randrange(0, 365 * 8))
+            end = start + datetime.timedelta(days=pick.choice([0, 1, 2, 6, 7, 8, 30, 200, 400, 1200]))
+            assert calendar.working_days_between(start, end) == self.walked(start, end), (start, end)
+            assert calendar.working_days_between(end, start) == -self.walked(start, end)
+
+    def test_a_span_over_national_day_and_into_a_year_without_data(self, db):
+        # 2026-09-30 (Wed) to 2027-01-08 (Fri): 10-01..10-07 off, 10-10 (Sat) worked; 2027
+        # has no data, so Monday to Friday.
+        assert calendar.working_days_between(D(2026, 9, 30), D(2027, 1, 8)) == self.walked(
+            D(2026, 9, 30), D(2027, 1, 8)
+        )
+        # After 09-30: the holiday week off, then Thu 10-08, Fri 10-09 and Sat 10-10 (worked).
+        assert calendar.working_days_between(D(2026, 9, 30), D(2026, 10, 10)) == 3
+
+    def test_stepping_and_counting_agree(self, db):
+        start = D(2026, 9, 25)
+        for days in range(0, 40):
+            later = calendar.add_working_days(start, days)
+            assert calendar.working_days_between(start, later) == days
+            assert calendar.working_days_back(later, days) <= later
+            if days:
+                assert calendar.working_days_between(calendar.working_days_back(later, days), later) == days

@@ -71,10 +71,11 @@ TODAY = timezone.localdate()
 IN_A_MONTH = TODAY + datetime.timedelta(days=30)
 LAST_WEEK = TODAY - datetime.timedelta(days=7)
 # The ledger list's queries whatever the number of rows (session, user, grants for the
-# scope, the filters' choices, the tab counts, one page of rows with its relations, the
-# page's measure counts; the tab counts read the roll-ups after checking for rows dated
-# after today, one query more than counting live).
-LIST_QUERIES = 12
+# scope, the filters' choices, the tab counts, one page of rows with its optional
+# relations joined, its orgs and campaigns fetched apart, the page's measure counts; the
+# tab counts read the roll-ups after checking for rows dated after today, one query more
+# than counting live).
+LIST_QUERIES = 14
 
 
 # --- helpers ------------------------------------------------------------------------------
