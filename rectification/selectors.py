@@ -12,24 +12,26 @@ from django.utils import timezone
 
 from core.models import Attachment, Event
 from rectification.choices import ItemStatus
-from rectification.models import LedgerTally, Measure, Problem, ProgressReport
+from rectification.models import BROAD_DEPTH, SEARCH_BROAD_DEPTH, LedgerTally, Measure, Problem, ProgressReport
 
 # The list's filters the roll-ups can answer; any other one set means counting live.
 TALLIED_FILTERS = frozenset({"campaign", "level", "status", "overdue", "immediate"})
 
 
-def problems_visible(*, user: Any, scope: Any = None) -> QuerySet[Problem]:
-    """Problems the user sees, narrowed to the picked scope, ready for the ledger list."""
+def problems_visible(*, user: Any, scope: Any = None, searching: bool = False) -> QuerySet[Problem]:
+    """Problems the user sees, narrowed to the picked scope, ready for the ledger list
+    (``searching``: a text search is among the filters, see ``SEARCH_BROAD_DEPTH``)."""
+    broad_depth = SEARCH_BROAD_DEPTH if searching else BROAD_DEPTH
     # Org and campaign fetched for the page apart (small queries by primary key), not
     # inner-joined: such a join lets SQLite start from the org tree and lose the page's
     # index. The optional ones are outer joins, which keep the problems first.
     problems = (
-        Problem.objects.visible_to(user)
+        Problem.objects.visible_to(user, broad_depth=broad_depth)
         .select_related("owner", "channel", "domain", "special_rectification")
         .prefetch_related("org", "campaign")
     )
     if scope is not None:
-        problems = problems.within(scope)
+        problems = problems.within(scope, broad_depth=broad_depth)
     # No per-row measure counts here: grouping a million problems by their measures to
     # keep fifty rows cost 23 s at province scope (bench). ``with_measure_counts`` adds
     # them to the page's rows afterwards, in one small query.

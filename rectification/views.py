@@ -68,7 +68,8 @@ PAGE_SIZE = 50
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     """The ledger: filters above, counts in the tabs, keyset pages of 50."""
-    base = problems_visible(user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
+    searching = bool(request.GET.get("q", "").strip())
+    base = problems_visible(user=request.user, scope=request.scope_org, searching=searching)  # type: ignore[attr-defined]
     filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
     problems = filterset.qs
     sort = request.GET.get("sort", "deadline")
