@@ -18,15 +18,24 @@ from orgs.models import Org, User
 
 
 def org_figures(*, scope: StatsScope) -> dict[str, Any]:
-    """Orgs by kind, people, party members by category: three aggregate queries."""
+    """Orgs by kind, people, party members by category: three aggregate queries (and one
+    for the top orgs, to see whether the scope is the whole tree)."""
     orgs = Org.objects.filter(scope.within("path", any_role=True))
     org_counts = orgs.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())
-    people = User.objects.filter(scope.within("home_org__path"))
+    # The whole tree: every person with a home org, without joining 50,000 orgs to keep them all.
+    everything = scope.covers_all()
+    people = (
+        User.objects.filter(home_org__isnull=False)
+        if everything
+        else User.objects.filter(scope.within("home_org__path"))
+    )
+    # Counted on the columns of the (home_org, is_party_member, member_category) index, not
+    # the id it does not hold, so PostgreSQL can read the index alone.
     people_counts = people.aggregate(
-        total=Count("pk"),
-        members=Count("pk", filter=Q(is_party_member=True)),
-        **{value: Count("pk", filter=Q(member_category=value)) for value in MemberCategory.values},
+        total=Count("*"),
+        members=Count("member_category", filter=Q(is_party_member=True)),
+        **{value: Count("member_category", filter=Q(member_category=value)) for value in MemberCategory.values},
     )
     return {
         "orgs": org_counts["total"],
