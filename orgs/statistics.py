@@ -18,8 +18,7 @@ from orgs.models import Org, User
 
 
 def org_figures(*, scope: StatsScope) -> dict[str, Any]:
-    """Orgs by kind, people, party members by category: three aggregate queries (and one
-    for the top orgs, to see whether the scope is the whole tree)."""
+    """Orgs by kind, people, party members by category: three aggregate queries."""
     orgs = Org.objects.filter(scope.within("path", any_role=True))
     org_counts = orgs.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())

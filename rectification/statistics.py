@@ -607,7 +607,8 @@ def inspection_figures(scope: StatsScope) -> dict[str, Any]:
 
 
 def ledger_figures(*, scope: StatsScope) -> dict[str, Any]:
-    """Every figure of the ledger for ``scope``, in thirteen aggregate queries.
+    """Every figure of the ledger for ``scope``, in thirteen aggregate queries (and one to
+    see whether the scope is the whole tree).
 
     ``closure_rate`` (of problems and of measures) is rectified / total: the
     denominator is every item listed by ``as_of``, open or closed, however it ended.

@@ -41,9 +41,7 @@ def study_figures(*, scope: StatsScope) -> dict[str, Any]:
     expected = StudyClass.members.through.objects.filter(studyclass__sessions__in=held.values("pk")).count()
     attended = Attendance.objects.filter(session__in=held.values("pk")).count()
     coverage: dict[str, dict[str, Any]] = {}
-    # The whole tree: no join to the org tree to keep every member (as ``orgs.statistics``).
-    in_scope = Q(home_org__isnull=False) if scope.covers_all() else scope.within("home_org__path")
-    members = User.objects.filter(in_scope, is_party_member=True)
+    members = User.objects.filter(scope.within("home_org__path"), is_party_member=True)
     for plan in _plans(scope):
         covered = members.filter(subtree_q([plan.org.path], field="home_org__path"), member_category=plan.category)
         total = covered.count()
