@@ -7,15 +7,16 @@ that its existence is not revealed; a malformed argument answers 400 naming it.
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.statistics import ScopeNotFound, build_scope, collect
+from core.statistics import ScopeNotFound, build_scope, collect, provider_names
 
 DATE_HELP = "YYYY-MM-DD"
 
@@ -46,6 +47,11 @@ class StatisticsView(APIView):
             OpenApiParameter(
                 "period_end", OpenApiTypes.DATE, description="Last day of the period (default: the date)."
             ),
+            OpenApiParameter(
+                "apps",
+                OpenApiTypes.STR,
+                description="Only these apps' figures, comma-separated (e.g. rectification,orgs; default: every app).",
+            ),
         ],
         responses={200: OpenApiTypes.OBJECT},
         tags=["statistics"],
@@ -63,4 +69,10 @@ class StatisticsView(APIView):
             )
         except ScopeNotFound as error:
             raise NotFound(error.message) from error
-        return Response(collect(scope))
+        names = None
+        if params.get("apps"):
+            names = [name.strip() for name in params["apps"].split(",") if name.strip()]
+            unknown = sorted(set(names) - set(provider_names()))
+            if unknown:
+                raise ValidationError({"apps": [_("No such app: %(names)s.") % {"names": ", ".join(unknown)}]})
+        return Response(collect(scope, names=names))

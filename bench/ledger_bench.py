@@ -9,7 +9,8 @@ clerk) it times
   plain and with each common filter: ``status=rectifying``, ``overdue=true``,
   ``level=grassroots``, ``campaign=<the city's campaign>``, ``q=排水``;
 - ``/api/problems/`` with the same filters (skipped with a note while it answers 404);
-- ``/api/statistics/?org=CODE`` for the account's own org;
+- ``/api/statistics/?org=CODE`` for the account's own org: every app's figures, and the
+  ledger's alone (``&apps=rectification``), and the ledger's statistics page;
 
 median / p95 over ``--requests`` after ``--warmup`` (over fewer, ``--slow-requests``,
 when a first answer takes more than a second, so that a slow case does not take the
@@ -133,7 +134,9 @@ def http_part(args: argparse.Namespace, payload: dict[str, Any]) -> None:
                 urls[f"list {label}"] = "/ledger/" + (f"?{query}" if query else "")
             for label, query in filters(campaign_id).items():
                 urls[f"api {label}"] = "/api/problems/" + (f"?{query}" if query else "")
-            urls["api statistics"] = f"/api/statistics/?org={code}"
+            urls["api statistics"] = f"/api/statistics/?org={code}"  # every app's figures
+            urls["api statistics ledger"] = f"/api/statistics/?org={code}&apps=rectification"
+            urls["statistics page"] = f"/ledger/statistics/?org={code}"
             results: dict[str, Any] = {}
             print(f"\n=== {scope.label} ({scope.username} at {name}, {code}); load {load()}", flush=True)
             print(f"{'case':<26}{'status':>8}{'median ms':>11}{'p95 ms':>9}{'n':>4}{'KiB':>8}  note", flush=True)

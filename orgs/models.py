@@ -91,6 +91,8 @@ class Org(MP_Node):
     class Meta:
         verbose_name = _("org")
         verbose_name_plural = _("orgs")
+        # The top orgs, and a level of the tree (statistics ask which scope is the whole tree).
+        indexes = [models.Index(fields=["depth", "path"], name="org_depth_path")]
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(name=""),

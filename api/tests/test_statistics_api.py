@@ -103,3 +103,15 @@ def test_the_schema_documents_the_parameters(people):
         pytest.skip("api/urls.py does not route /api/statistics/ yet")
     names = {parameter["name"] for parameter in operation["parameters"]}
     assert {"org", "campaign", "date", "period_start", "period_end"} <= names
+
+
+def test_apps_picks_the_providers_and_names_an_unknown_one(campaign, people):
+    client = client_for(people.supervisor)
+    every = client.get(URL).json()
+    assert {"orgs", "rectification"} <= set(every)
+    only = client.get(URL, {"apps": "rectification"})
+    assert only.status_code == 200 and set(only.json()) == {"rectification"}
+    assert only.json()["rectification"] == every["rectification"]
+    assert set(client.get(URL, {"apps": "orgs, rectification"}).json()) == {"orgs", "rectification"}
+    refused = client.get(URL, {"apps": "rectification,nonsense"})
+    assert refused.status_code == 400 and "nonsense" in refused.content.decode()
