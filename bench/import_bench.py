@@ -44,6 +44,7 @@ def build_ledger(rows: int, target: Path) -> dict[str, Any]:
     from django.db.models import Count
     from openpyxl import Workbook
 
+    from core.personal import PersonalExport
     from orgs.models import Org, User
     from rectification.exporters import _header_rows, _problem_rows
     from rectification.models import Measure, Problem
@@ -72,6 +73,8 @@ def build_ledger(rows: int, target: Path) -> dict[str, Any]:
     sheet.append([f"{city.name}问题整改台账（基准）"])
     sheet.append(_header_rows()[1])
     written, used, measure_count = 0, 0, 0
+    # The installer's own export: names in full (the importer matches owners by name).
+    everything = PersonalExport(None, full=True)
     for number, problem in enumerate(problems, start=1):
         if written >= rows:
             break
@@ -82,7 +85,7 @@ def build_ledger(rows: int, target: Path) -> dict[str, Any]:
         own = measures.get(problem.pk, [])
         for measure in own:
             measure.org.name = measure.org.code
-        for values in _problem_rows(problem, number, own):
+        for values in _problem_rows(problem, number, own, everything):
             sheet.append(values)
             written += 1
         used += 1

@@ -23,6 +23,7 @@ CACHE_SECONDS = 300
 # is seen at once here (``forget_year``) and within these seconds in other processes.
 LOCAL_SECONDS = 5.0
 _local: dict[int, tuple[float, tuple[bool, frozenset[datetime.date], frozenset[datetime.date]]]] = {}
+_generation = 0
 
 
 def _year_data(year: int) -> tuple[bool, frozenset[datetime.date], frozenset[datetime.date]]:
@@ -46,13 +47,23 @@ def _year_data(year: int) -> tuple[bool, frozenset[datetime.date], frozenset[dat
 
 def forget_year(year: int) -> None:
     """Drop a cached year after its days changed."""
+    global _generation
+    _generation += 1
     _local.pop(year, None)
     cache.delete(f"taizhang:calendar:{year}")
 
 
 def forget_all() -> None:
     """Drop this process's copies of every year (tests, after emptying the shared cache)."""
+    global _generation
+    _generation += 1
     _local.clear()
+
+
+def generation() -> int:
+    """Changes whenever this process forgets a year: a key for what is derived from the
+    calendar and kept in process (``supervision.warnings.thresholds``)."""
+    return _generation
 
 
 def year_has_data(year: int) -> bool:

@@ -20,6 +20,7 @@ Other apps use :func:`escalation` for one item and :func:`thresholds` with
 from __future__ import annotations
 
 import datetime
+import time
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -89,9 +90,34 @@ class Thresholds:
         return WarningLevel.RED
 
 
+_kept: dict[tuple[Any, ...], tuple[float, Thresholds]] = {}
+
+
 def thresholds(today: datetime.date | None = None) -> Thresholds:
-    """The thresholds of ``today`` (default: the local date) under the configured days."""
+    """The thresholds of ``today`` (default: the local date) under the configured days.
+
+    Kept in process as the calendar years are (``core.calendar.LOCAL_SECONDS``): a list
+    page asks once per row."""
     today = today or timezone.localdate()
+    key = (
+        today,
+        settings.WARNING_YELLOW_WORKING_DAYS,
+        settings.ESCALATE_LEADER_WORKING_DAYS,
+        settings.ESCALATE_BULLETIN_WORKING_DAYS,
+        calendar.generation(),
+    )
+    now = time.monotonic()
+    kept = _kept.get(key)
+    if kept is not None and now - kept[0] < calendar.LOCAL_SECONDS:
+        return kept[1]
+    if len(_kept) > 64:
+        _kept.clear()
+    found = _thresholds(today)
+    _kept[key] = (now, found)
+    return found
+
+
+def _thresholds(today: datetime.date) -> Thresholds:
     yellow_days = settings.WARNING_YELLOW_WORKING_DAYS
     # A deadline is yellow while at most ``yellow_days`` working days lie in (today,
     # deadline]: up to the day before the next working day after that.
