@@ -350,6 +350,25 @@ def rebuild(connection=default_connection) -> None:  # type: ignore[no-untyped-d
             cursor.execute(f"PRAGMA cache_size = {int(cache_size)}")
 
 
+def count_inserted(connection, *, first_problem: int, last_problem: int) -> None:  # type: ignore[no-untyped-def]
+    """Add to the roll-ups the problems with ids from ``first_problem`` to
+    ``last_problem`` and their measures, written while the triggers were dropped (the
+    importer on SQLite, whose row triggers made an import of 100,000 rows 1.8 times the
+    target, bench): the same grouped upserts as ``rebuild``, over those rows only. The
+    caller holds the write lock for the whole transaction, so no other write could have
+    gone uncounted meanwhile."""
+    d = _Dialect(connection.vendor)
+    low, high = int(first_problem), int(last_problem)
+    problems = f"(SELECT * FROM rectification_problem WHERE id BETWEEN {low} AND {high})"
+    measures = f"(SELECT * FROM rectification_measure WHERE problem_id BETWEEN {low} AND {high})"
+    with connection.cursor() as cursor:
+        for statement in [
+            *_statements(d, "p", [(_problem_rows(problems), 1)]),
+            *_statements(d, "m", [(_measure_rows(measures), 1)]),
+        ]:
+            cursor.execute(statement)
+
+
 def clear_if_empty(*, using: str = "default", **_kwargs) -> None:  # type: ignore[no-untyped-def]
     """After a flush (``post_migrate``): no item left means no count left.
 
