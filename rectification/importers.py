@@ -223,7 +223,11 @@ IMMEDIATE_WORDS = frozenset({"立行立改", "立即整改", "即知即改"})
 
 TITLE_LIMIT = 300
 TEXT_LIMIT = 100
-BATCH = 1000
+# Rows written per COPY (PostgreSQL) or executemany (SQLite). PostgreSQL's roll-up
+# triggers run once per statement, so larger batches share their grouped upserts: 100,000
+# rows took 32.6 s with batches of 1,000 and 22 s with 10,000 (bench; 16.5 s without
+# the triggers at all). Progress is reported after each batch.
+BATCH = 10_000
 CHUNK = 900  # lookups by name or code: SQLite limits the variables of one statement
 PROGRESS_EVERY = 1000
 IMPORTED = "imported"
