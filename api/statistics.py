@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from core.statistics import ScopeNotFound, build_scope, collect, provider_names
+from core.statistics import ScopeNotFound, build_scope, collect, providers
 
 DATE_HELP = "YYYY-MM-DD"
 
@@ -69,10 +69,10 @@ class StatisticsView(APIView):
             )
         except ScopeNotFound as error:
             raise NotFound(error.message) from error
-        names = None
-        if params.get("apps"):
-            names = [name.strip() for name in params["apps"].split(",") if name.strip()]
-            unknown = sorted(set(names) - set(provider_names()))
+        # Only the apps named (blank or absent: every app).
+        names = [name.strip() for name in params.get("apps", "").split(",") if name.strip()] or None
+        if names:
+            unknown = sorted(set(names) - set(providers()))
             if unknown:
                 raise ValidationError({"apps": [_("No such app: %(names)s.") % {"names": ", ".join(unknown)}]})
         return Response(collect(scope, names=names))

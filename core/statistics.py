@@ -55,11 +55,6 @@ def providers() -> dict[str, Provider]:
     return dict(_providers)
 
 
-def provider_names() -> list[str]:
-    """The names of the registered providers (the apps that count something)."""
-    return list(_providers)
-
-
 def collect(scope: StatsScope, *, names: Iterable[str] | None = None) -> dict[str, dict[str, Any]]:
     """Every provider's figures for ``scope`` (or only those in ``names``)."""
     wanted = None if names is None else set(names)

@@ -22,13 +22,8 @@ def org_figures(*, scope: StatsScope) -> dict[str, Any]:
     orgs = Org.objects.filter(scope.within("path", any_role=True))
     org_counts = orgs.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
     by_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())
-    # The whole tree: every person with a home org, without joining 50,000 orgs to keep them all.
-    everything = scope.covers_all()
-    people = (
-        User.objects.filter(home_org__isnull=False)
-        if everything
-        else User.objects.filter(scope.within("home_org__path"))
-    )
+    # For the whole tree ``within`` asks only for a home org (``StatsScope.covers_all``).
+    people = User.objects.filter(scope.within("home_org__path"))
     # Counted on the columns of the (home_org, is_party_member, member_category) index, not
     # the id it does not hold, so PostgreSQL can read the index alone.
     people_counts = people.aggregate(

@@ -113,5 +113,6 @@ def test_apps_picks_the_providers_and_names_an_unknown_one(campaign, people):
     assert only.status_code == 200 and set(only.json()) == {"rectification"}
     assert only.json()["rectification"] == every["rectification"]
     assert set(client.get(URL, {"apps": "orgs, rectification"}).json()) == {"orgs", "rectification"}
+    assert set(client.get(URL, {"apps": " , "}).json()) == set(every)  # blank: every app
     refused = client.get(URL, {"apps": "rectification,nonsense"})
     assert refused.status_code == 400 and "nonsense" in refused.content.decode()
