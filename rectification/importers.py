@@ -101,6 +101,7 @@ import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import PurePath
@@ -1185,81 +1186,75 @@ class _LedgerImport:
         when_closed = problem_rows.value("closed_at", now)
         changes = Event._meta.get_field("changes")
         ids = problem_rows.reserve_ids(len(problems))
-        # SQLite's roll-up triggers run per row (a dozen upserts each): drop them for the
-        # bulk insert and count the new rows once, grouped, before putting them back, all
-        # in this transaction (PostgreSQL's statement triggers already count per batch).
-        bulk_counted = connection.vendor == "sqlite" and bool(ids)
-        if bulk_counted:
-            tallies.uninstall(connection)
         closed_status, rectifying = ItemStatus.CLOSED, ItemStatus.RECTIFYING
-        for start in range(0, len(problems), BATCH):
-            batch = problems[start : start + BATCH]
-            rows, measures, events = [], [], []
-            for pk, p in zip(ids[start : start + BATCH], batch, strict=True):
-                assert p.org is not None
-                closed = p.status == closed_status
-                deadline = date(p.deadline)
-                rows.append(
-                    (
-                        pk,
-                        p.org.pk,
-                        p.title,
-                        p.level,
-                        p.owner_id,
-                        deadline,
-                        deadline,
-                        p.channel.pk if p.channel is not None else None,
-                        p.domain.pk if p.domain is not None else None,
-                        p.description,
-                        date(p.found_date or self.default_found_date(p)),
-                        p.immediate,
-                        p.status,
-                        p.closure_kind,
-                        when_closed if closed else None,
-                        p.org.path,
-                    )
-                )
-                for m in p.measures:
-                    measure_closed = m.state != OPEN
-                    measure_deadline = date(m.deadline)
-                    measure_org = m.org or p.org
-                    measures.append(
+        # The roll-ups count these rows once at the end on SQLite (``tallies.bulk_insert``).
+        counting = tallies.bulk_insert(connection, first_problem=ids[0], last_problem=ids[-1]) if ids else nullcontext()
+        with counting:
+            for start in range(0, len(problems), BATCH):
+                batch = problems[start : start + BATCH]
+                rows, measures, events = [], [], []
+                for pk, p in zip(ids[start : start + BATCH], batch, strict=True):
+                    assert p.org is not None
+                    closed = p.status == closed_status
+                    deadline = date(p.deadline)
+                    rows.append(
                         (
                             pk,
-                            measure_org.pk,
-                            m.title,
-                            measure_deadline,
-                            measure_deadline,
-                            closed_status if measure_closed else rectifying,
-                            str(m.state) if measure_closed else "",
-                            when_closed if measure_closed else None,
-                            measure_org.path,
+                            p.org.pk,
+                            p.title,
+                            p.level,
+                            p.owner_id,
+                            deadline,
+                            deadline,
+                            p.channel.pk if p.channel is not None else None,
+                            p.domain.pk if p.domain is not None else None,
+                            p.description,
+                            date(p.found_date or self.default_found_date(p)),
+                            p.immediate,
+                            p.status,
+                            p.closure_kind,
+                            when_closed if closed else None,
+                            p.org.path,
                         )
                     )
-                events.append(
-                    (
-                        pk,
-                        p.org.pk,
-                        p.status,
-                        comment_closed if closed else comment_open,
-                        changes.get_db_prep_save(
-                            {
-                                "file": self.filename,
-                                "row": p.row + 1,
-                                "measures": len(p.measures),
-                                "closure_kind": p.closure_kind,
-                            },
-                            connection,
-                        ),
+                    for m in p.measures:
+                        measure_closed = m.state != OPEN
+                        measure_deadline = date(m.deadline)
+                        measure_org = m.org or p.org
+                        measures.append(
+                            (
+                                pk,
+                                measure_org.pk,
+                                m.title,
+                                measure_deadline,
+                                measure_deadline,
+                                closed_status if measure_closed else rectifying,
+                                str(m.state) if measure_closed else "",
+                                when_closed if measure_closed else None,
+                                measure_org.path,
+                            )
+                        )
+                    events.append(
+                        (
+                            pk,
+                            p.org.pk,
+                            p.status,
+                            comment_closed if closed else comment_open,
+                            changes.get_db_prep_save(
+                                {
+                                    "file": self.filename,
+                                    "row": p.row + 1,
+                                    "measures": len(p.measures),
+                                    "closure_kind": p.closure_kind,
+                                },
+                                connection,
+                            ),
+                        )
                     )
-                )
-            problem_rows.insert(rows)
-            measure_rows.insert(measures)
-            event_rows.insert(events)
-            self.tick(sum(p.rows for p in batch))
-        if bulk_counted:
-            tallies.count_inserted(connection, first_problem=ids[0], last_problem=ids[-1])
-            tallies.install(connection)
+                problem_rows.insert(rows)
+                measure_rows.insert(measures)
+                event_rows.insert(events)
+                self.tick(sum(p.rows for p in batch))
         return len(new_lists)
 
 
