@@ -44,6 +44,9 @@ BROAD_DEPTH = 3
 # range is 30,000 rows to test and a few hundred to sort. Searches walk only at a province
 # or a city.
 SEARCH_BROAD_DEPTH = 2
+# Reading every row of a scope (counting it, exporting it): the path range is the plan
+# below a city, and walking an index in some order would only add rows to skip.
+ALL_ROWS_BROAD_DEPTH = 2
 
 
 class OrgPathField(PathField):

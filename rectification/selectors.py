@@ -12,16 +12,18 @@ from django.utils import timezone
 
 from core.models import Attachment, Event
 from rectification.choices import ItemStatus
-from rectification.models import BROAD_DEPTH, SEARCH_BROAD_DEPTH, LedgerTally, Measure, Problem, ProgressReport
+from rectification.models import ALL_ROWS_BROAD_DEPTH, BROAD_DEPTH, LedgerTally, Measure, Problem, ProgressReport
 
 # The list's filters the roll-ups can answer; any other one set means counting live.
 TALLIED_FILTERS = frozenset({"campaign", "level", "status", "overdue", "immediate"})
 
 
-def problems_visible(*, user: Any, scope: Any = None, searching: bool = False) -> QuerySet[Problem]:
-    """Problems the user sees, narrowed to the picked scope, ready for the ledger list
-    (``searching``: a text search is among the filters, see ``SEARCH_BROAD_DEPTH``)."""
-    broad_depth = SEARCH_BROAD_DEPTH if searching else BROAD_DEPTH
+def problems_visible(*, user: Any, scope: Any = None, broad_depth: int = BROAD_DEPTH) -> QuerySet[Problem]:
+    """Problems the user sees, narrowed to the picked scope, ready for the ledger list.
+
+    ``broad_depth`` says how the rows will be read (``rectification.models``): one page in
+    the ledger's order (``BROAD_DEPTH``), a page of a text search (``SEARCH_BROAD_DEPTH``)
+    or every row, to count or export them (``ALL_ROWS_BROAD_DEPTH``)."""
     # Org and campaign fetched for the page apart (small queries by primary key), not
     # inner-joined: such a join lets SQLite start from the org tree and lose the page's
     # index. The optional ones are outer joins, which keep the problems first.
@@ -69,7 +71,8 @@ def status_counts(problems: QuerySet[Problem], *, today: datetime.date | None = 
 def tab_counts(*, user: Any, scope: Any, filterset: Any, today: datetime.date | None = None) -> dict[str, int]:
     """The tab counts of the ledger list: from the roll-ups (``LedgerTally``) where the
     scope is a province, city or district and only the filters they count are set (a
-    million rows counted took seconds); else ``status_counts`` of the filtered rows."""
+    million rows counted took seconds); else ``status_counts`` of the filtered rows, read
+    by their path range (``ALL_ROWS_BROAD_DEPTH``) rather than as the page walks them."""
     from core.statistics import StatsScope
     from rectification.statistics import tally_nodes
 
@@ -82,7 +85,8 @@ def tab_counts(*, user: Any, scope: Any, filterset: Any, today: datetime.date | 
         stats_scope = StatsScope(user=user, org=scope, campaign=None, as_of=today, period_start=today, period_end=today)
         nodes = tally_nodes(stats_scope)
     if nodes is None:
-        return status_counts(filterset.qs, today=today)
+        every_row = problems_visible(user=user, scope=scope, broad_depth=ALL_ROWS_BROAD_DEPTH)
+        return status_counts(type(filterset)(filterset.data, queryset=every_row, user=user).qs, today=today)
     rows = LedgerTally.objects.filter(kind="p", node__in=nodes)
     if "campaign" in data:
         rows = rows.filter(campaign_id=data["campaign"].pk)

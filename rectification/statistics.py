@@ -25,6 +25,7 @@ from core.statistics import StatsScope, register, share
 from orgs.models import Org
 from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
 from rectification.models import (
+    ALL_ROWS_BROAD_DEPTH,
     Domain,
     Inspection,
     InspectionFinding,
@@ -117,14 +118,9 @@ def _figures_from(counts: dict[str, Any]) -> dict[str, Any]:
     return figures | {"_counts": counts}
 
 
-# Counting reads every row of a scope, so the path range is the plan below a city; the
-# list's deeper ``BROAD_DEPTH`` is for walking one page in the ledger's order.
-COUNT_BROAD_DEPTH = 2
-
-
 def _within(scope: StatsScope) -> Q:
     """Problems and measures test their own ``org_path`` (no join to the org tree)."""
-    return scope.within("org_path", broad_depth=COUNT_BROAD_DEPTH)
+    return scope.within("org_path", broad_depth=ALL_ROWS_BROAD_DEPTH)
 
 
 def _problems(scope: StatsScope) -> QuerySet[Problem]:
@@ -388,7 +384,7 @@ def unit_figures(scope: StatsScope) -> list[dict[str, Any]]:
 
 
 def subtree_q_for(units: list[Org]) -> Q:
-    return subtree_q([unit.path for unit in units], field="org_path", broad_depth=COUNT_BROAD_DEPTH)
+    return subtree_q([unit.path for unit in units], field="org_path", broad_depth=ALL_ROWS_BROAD_DEPTH)
 
 
 def weekly_trend(scope: StatsScope, *, weeks: int = TREND_WEEKS) -> list[dict[str, Any]]:

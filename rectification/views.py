@@ -36,7 +36,9 @@ from rectification.forms import (
 )
 from rectification.models import (
     APPROVING_ROLES,
+    BROAD_DEPTH,
     FIXING_ROLES,
+    SEARCH_BROAD_DEPTH,
     ExtensionRequest,
     Inspection,
     Measure,
@@ -68,8 +70,8 @@ PAGE_SIZE = 50
 @login_required
 def problem_list(request: HttpRequest) -> HttpResponse:
     """The ledger: filters above, counts in the tabs, keyset pages of 50."""
-    searching = bool(request.GET.get("q", "").strip())
-    base = problems_visible(user=request.user, scope=request.scope_org, searching=searching)  # type: ignore[attr-defined]
+    depth = SEARCH_BROAD_DEPTH if request.GET.get("q", "").strip() else BROAD_DEPTH
+    base = problems_visible(user=request.user, scope=request.scope_org, broad_depth=depth)  # type: ignore[attr-defined]
     filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
     problems = filterset.qs
     sort = request.GET.get("sort", "deadline")

@@ -25,6 +25,7 @@ from core.personal import PersonalExport
 from rectification.exporters import export_ledger, ledger_template
 from rectification.filters import ProblemFilterSet
 from rectification.importers import LEDGER_IMPORT, ledger_import_confirm, ledger_import_queue, may_import
+from rectification.models import ALL_ROWS_BROAD_DEPTH
 from rectification.selectors import problems_visible
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -119,7 +120,9 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """Exactly what the ledger list shows with the same filters, in the user's scope."""
-    base = problems_visible(user=request.user, scope=getattr(request, "scope_org", None))
+    base = problems_visible(
+        user=request.user, scope=getattr(request, "scope_org", None), broad_depth=ALL_ROWS_BROAD_DEPTH
+    )
     filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
     name = f"问题整改台账{timezone.localdate():%Y%m%d}.xlsx"
     personal = PersonalExport.for_user(request.user)
