@@ -19,19 +19,27 @@ from orgs.permissions import holds_role_over
 from supervision.choices import WarningLevel
 from supervision.selectors import item_reminders
 from supervision.services import SUPERVISING_ROLES
-from supervision.warnings import escalation
+from supervision.warnings import Escalation, escalation
 
 register = template.Library()
 
 
 @register.simple_tag
 def escalation_badge(item: Any) -> str:
-    """The light and the step on the ladder, built here rather than from a template: a
-    list page draws fifty of them (an inclusion tag each cost a third of the ledger
-    page's rendering, bench)."""
+    """The light and the step on the ladder of one tracked item."""
     if not isinstance(item, TrackedItem):
         return ""
-    found = escalation(item)
+    return escalation_html(escalation(item))
+
+
+@register.simple_tag(name="escalation_state")
+def escalation_html(found: Escalation | None) -> str:
+    """An escalation already worked out (the warnings page, the supervision box), as
+    ``escalation_badge`` shows it. Built here rather than from a template: a list page
+    draws fifty of them (an inclusion tag each cost a third of the ledger page's
+    rendering, bench)."""
+    if found is None:
+        return ""
     days = found.overdue_working_days
     if found.level == WarningLevel.YELLOW:
         days = found.due_in_working_days
