@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, viewsets
 from rest_framework.decorators import action
+from rest_framework.generics import get_object_or_404
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -92,12 +92,9 @@ class SuggestionViewSet(ScopedViewSetMixin, viewsets.ReadOnlyModelViewSet):
         return queryset.select_related("org", "community", "answered_by_org")
 
     def _item(self) -> Suggestion:
-        # A path id that is no number is an unknown item, not a server error.
-        pk = self.kwargs["pk"]
-        item = self.get_queryset().filter(pk=pk).first() if str(pk).isdigit() else None
-        if item is None:
-            raise Http404
-        return item
+        # DRF's lookup: a path id that is no number is an unknown item (404), not a
+        # server error; the list's query filters do not apply to one item's actions.
+        return get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
 
     @extend_schema(request=RouteSerializer, responses={200: SuggestionSerializer, **WRITE_ERRORS})
     @action(detail=True, methods=["post"])
