@@ -17,7 +17,6 @@ from typing import Any
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -62,22 +61,6 @@ class World:
         return None if role == PUBLIC else self.users[(role, position)]
 
 
-def _jpeg(name: str = "照片.jpg") -> SimpleUploadedFile:
-    import io
-
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="JPEG")
-    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/jpeg")
-
-
-def _pdf(name: str = "整改报告.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(
-        name, b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
-    )
-
-
 def build_world() -> World:
     from bulletins import services as bulletin_services
     from bulletins.choices import BulletinKind
@@ -100,6 +83,7 @@ def build_world() -> World:
         ProblemFactory,
         ProblemListFactory,
         SpecialRectificationFactory,
+        evidence,
     )
     from research import services as research_services
     from research.tests.factories import EntityFactory, TopicFactory, VisitFactory
@@ -107,7 +91,7 @@ def build_world() -> World:
     from supervision import services as supervision_services
     from supervision.models import DispatchTask
     from wishes import services as wish_services
-    from wishes.tests.factories import wish_create
+    from wishes.tests.factories import photo, wish_create
 
     district = org_create(name="矩阵区", code="MX", kind=OrgKind.DISTRICT)
     street = org_create(parent=district, name="矩阵街道", code="MX-JD", kind=OrgKind.STREET)
@@ -149,7 +133,7 @@ def build_world() -> World:
     items["inspection"] = InspectionFactory(
         org=community, campaign=campaign, units=[community], inspector=root, supervisor=root
     )
-    items["attachment"] = attachment_add(item=problem, file=_pdf(), acting_user=root)
+    items["attachment"] = attachment_add(item=problem, file=evidence(), acting_user=root)
     items["closed_problem"] = ProblemFactory(org=community, campaign=campaign, status=ItemStatus.CLOSED)
 
     wish = wish_create(community=community)
@@ -157,7 +141,7 @@ def build_world() -> World:
     items["micro_project"] = wish_services.project_create(
         community=community, title="矩阵微项目", campaign=campaign, acting_user=root
     )
-    items["wish_photo"] = attachment_add(item=wish, file=_jpeg(), acting_user=root)
+    items["wish_photo"] = attachment_add(item=wish, file=photo("照片.jpg"), acting_user=root)
     items["earlier_suggestion"] = suggestion_create(community=community, content="5号楼门禁坏了")
     items["suggestion"] = suggestion_create(community=community)
 

@@ -186,21 +186,17 @@ def title_of(key: str, attribute: str = "title") -> Callable[[Any], str]:
 
 
 def photo() -> Any:
-    """A real small JPEG, as a phone's camera sends it."""
-    import io
+    """A real small JPEG, as a phone's camera sends it (the wishes' test factory)."""
+    from wishes.tests.factories import photo as jpeg
 
-    from django.core.files.uploadedfile import SimpleUploadedFile
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="JPEG")
-    return SimpleUploadedFile("照片.jpg", buffer.getvalue(), "image/jpeg")
+    return jpeg("照片.jpg")
 
 
 def evidence() -> Any:
-    from django.core.files.uploadedfile import SimpleUploadedFile
+    """A small real PDF (the ledger's test factory)."""
+    from rectification.tests.factories import evidence as pdf
 
-    return SimpleUploadedFile("证明.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", "application/pdf")
+    return pdf("证明.pdf")
 
 
 # URL names left out of the matrix, each with the reason.

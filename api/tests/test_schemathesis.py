@@ -26,7 +26,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections, transaction
@@ -65,10 +64,6 @@ class World:
     ids: dict[str, list[Any]] = field(default_factory=dict)
 
 
-def _pdf() -> SimpleUploadedFile:
-    return SimpleUploadedFile("整改报告.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
-
-
 def _items_at(community: Org, *, root: User, clerk: User, leader: User, member: User) -> dict[str, Any]:
     """One item of each kind the API lists, at ``community``, keyed by its API path."""
     from bulletins import services as bulletin_services
@@ -91,6 +86,7 @@ def _items_at(community: Org, *, root: User, clerk: User, leader: User, member: 
         ProblemFactory,
         ProblemListFactory,
         SpecialRectificationFactory,
+        evidence,
     )
     from research import services as research_services
     from research.tests.factories import EntityFactory, TopicFactory, VisitFactory
@@ -104,7 +100,7 @@ def _items_at(community: Org, *, root: User, clerk: User, leader: User, member: 
     channel = ChannelFactory(campaign=campaign)
     problem = ProblemFactory(org=community, campaign=campaign, owner=clerk)
     measure = MeasureFactory(problem=problem)
-    attachment_add(item=problem, file=_pdf(), acting_user=root)
+    attachment_add(item=problem, file=evidence(), acting_user=root)
     closed = ProblemFactory(org=community, campaign=campaign, status=ItemStatus.CLOSED)
     visit = VisitFactory(org=community, entity=EntityFactory(org=community), leader=leader, campaign=campaign)
     key_project = KeyProjectFactory(org=community, campaign=campaign)
