@@ -652,7 +652,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    from rectification import tallies
+    from rectification import search, tallies
     from rectification.models import Measure, Problem
 
     started = time.perf_counter()
@@ -663,6 +663,7 @@ def main() -> None:
         # Row triggers would keep the roll-ups per inserted row (on SQLite a dozen upserts
         # for each of 2,500,000 rows): drop them, bulk-load, then count once below.
         tallies.uninstall()
+        search.uninstall()  # the text search's index too: built once at the end
         clear_ledger()
     with phase("read the province"):
         ledger = Ledger(problems=args.problems, measures=args.measures)
@@ -681,6 +682,9 @@ def main() -> None:
         reset_sequences()
         with phase("roll-ups (rectification.tallies.rebuild, triggers back)"):
             tallies.rebuild()
+    # Apart: PostgreSQL builds no index in a transaction with foreign keys left to check.
+    with phase("text search index (rectification.search.install)"):
+        search.install()
     generated = time.perf_counter() - started
     if not args.no_analyze:
         statement = "ANALYZE" if connection.vendor == "sqlite" else "VACUUM ANALYZE"

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from campaigns.models import Campaign, Channel
 from core.forms import FilterForm
 from orgs.models import Org
+from rectification import search
 from rectification.choices import ItemStatus, ProblemLevel
 from rectification.models import Domain, Problem
 
@@ -55,16 +56,20 @@ class ProblemFilterSet(django_filters.FilterSet):
             "open_on",
         ]
 
-    def __init__(self, *args, user=None, **kwargs):  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user=None, every_row: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        """``every_row``: every matching row will be read (counted, exported), not a page
+        (how the text search is planned, ``rectification.search.matching``)."""
         super().__init__(*args, **kwargs)
+        self.every_row = every_row
         campaigns = Campaign.objects.visible_to(user)
         self.filters["campaign"].queryset = campaigns
         self.filters["channel"].queryset = Channel.objects.filter(campaign__in=campaigns)
         self.filters["domain"].queryset = Domain.objects.filter(campaign__in=campaigns)
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        """Chinese text search: substring match on title and description (no segmenter)."""
-        return queryset.filter(Q(title__contains=value) | Q(description__contains=value))
+        """Chinese text search: substring match on title and description, found through
+        the index of character pairs (``rectification.search``)."""
+        return search.matching(queryset, value, every_row=self.every_row)
 
     def filter_org(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         org = Org.objects.filter(code=value.strip()).first()

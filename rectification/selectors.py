@@ -86,7 +86,9 @@ def tab_counts(*, user: Any, scope: Any, filterset: Any, today: datetime.date | 
         nodes = tally_nodes(stats_scope)
     if nodes is None:
         every_row = problems_visible(user=user, scope=scope, broad_depth=ALL_ROWS_BROAD_DEPTH)
-        return status_counts(type(filterset)(filterset.data, queryset=every_row, user=user).qs, today=today)
+        return status_counts(
+            type(filterset)(filterset.data, queryset=every_row, user=user, every_row=True).qs, today=today
+        )
     rows = LedgerTally.objects.filter(kind="p", node__in=nodes)
     if "campaign" in data:
         rows = rows.filter(campaign_id=data["campaign"].pk)

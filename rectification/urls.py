@@ -5,6 +5,7 @@ from rectification import views
 app_name = "rectification"
 urlpatterns = [
     path("", views.problem_list, name="problem_list"),
+    path("counts/", views.problem_counts, name="problem_counts"),
     path("new/", views.problem_create, name="problem_create"),
     path("bulk/", views.problem_bulk, name="problem_bulk"),
     path("statistics/", views.statistics_page, name="statistics"),

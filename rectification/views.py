@@ -67,12 +67,20 @@ SORTS = {
 PAGE_SIZE = 50
 
 
-@login_required
-def problem_list(request: HttpRequest) -> HttpResponse:
-    """The ledger: filters above, counts in the tabs, keyset pages of 50."""
+def _ledger_filterset(request: HttpRequest) -> ProblemFilterSet:
     depth = SEARCH_BROAD_DEPTH if request.GET.get("q", "").strip() else BROAD_DEPTH
     base = problems_visible(user=request.user, scope=request.scope_org, broad_depth=depth)  # type: ignore[attr-defined]
-    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
+    return ProblemFilterSet(request.GET, queryset=base, user=request.user)
+
+
+@login_required
+def problem_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: filters above, counts in the tabs, keyset pages of 50.
+
+    A text search's tab counts come after its page (``problem_counts``, fetched by the
+    tabs themselves): they read every row the search finds in scope (25,000 in a
+    province, ~60 ms on SQLite), while the page needs its first 50."""
+    filterset = _ledger_filterset(request)
     problems = filterset.qs
     sort = request.GET.get("sort", "deadline")
     key, descending = SORTS.get(sort, SORTS["deadline"])
@@ -80,16 +88,31 @@ def problem_list(request: HttpRequest) -> HttpResponse:
     with_measure_counts(page.rows)
     today = timezone.localdate()
     context = {
-        "filter": filterset,
         "page": page,
-        "counts": tab_counts(user=request.user, scope=request.scope_org, filterset=filterset, today=today),
-        "sort": sort,
         "today": today,
         "can_bulk": request.user.is_superuser or has_any_role(request.user, APPROVING_ROLES),
+    }
+    if request.htmx:  # type: ignore[attr-defined]
+        return render(request, "rectification/partials/problem_rows.html", context)
+    searching = bool(request.GET.get("q", "").strip())
+    context |= {
+        "filter": filterset,
+        "counts": None
+        if searching
+        else tab_counts(user=request.user, scope=request.scope_org, filterset=filterset, today=today),  # type: ignore[attr-defined]
+        "sort": sort,
         "can_add": request.user.is_superuser or has_any_role(request.user, CREATING_ROLES),
     }
-    template = "rectification/partials/problem_rows.html" if request.htmx else "rectification/problem_list.html"  # type: ignore[attr-defined]
-    return render(request, template, context)
+    return render(request, "rectification/problem_list.html", context)
+
+
+@login_required
+def problem_counts(request: HttpRequest) -> HttpResponse:
+    """The ledger's status tabs with their counts, for the list's filters (a search's
+    tabs fetch them after the page)."""
+    filterset = _ledger_filterset(request)
+    counts = tab_counts(user=request.user, scope=request.scope_org, filterset=filterset)  # type: ignore[attr-defined]
+    return render(request, "rectification/partials/status_tabs.html", {"counts": counts})
 
 
 @login_required

@@ -123,7 +123,7 @@ def ledger_export(request: HttpRequest) -> HttpResponse:
     base = problems_visible(
         user=request.user, scope=getattr(request, "scope_org", None), broad_depth=ALL_ROWS_BROAD_DEPTH
     )
-    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user)
+    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user, every_row=True)
     name = f"问题整改台账{timezone.localdate():%Y%m%d}.xlsx"
     personal = PersonalExport.for_user(request.user)
     content = export_ledger(filterset.qs, personal=personal)

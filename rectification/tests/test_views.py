@@ -341,6 +341,24 @@ class TestLedgerTabsPagesAndSorts:
         assert len(rows_of(response)) == 1
         assert tab_counts(response)[0] == 1
 
+    def test_a_search_fetches_its_tab_counts_after_the_page(self, campaign, tree, people):
+        make(campaign, tree.community_a, title="雨季排水不畅")
+        make(campaign, tree.community_a, title="排水管网堵塞", status=ItemStatus.CLOSURE_REQUESTED)
+        make(campaign, tree.community_a, title="路灯不亮")
+        make(campaign, tree.community_b, title="排水沟破损")  # out of clerk A's scope
+        client = client_for(people.clerk_a)
+        response = client.get("/ledger/", {"q": "排水", "level": "grassroots"})
+        assert len(rows_of(response)) == 2
+        tabs = element(response.content.decode(), "status-tabs")
+        assert tabs is not None and tab_counts(response) == [] and "…" in tabs.html
+        url = html_unescape(re.search(r'hx-get="([^"]+)"', tabs.html).group(1))
+        assert url.startswith(reverse("rectification:problem_counts")) and "level=grassroots" in url
+        counted = client.get(url, headers={"HX-Request": "true"})
+        assert tab_counts(counted) == [2, 1, 1, 0, 0]
+        assert "hx-get" not in counted.content.decode()
+        # the links of the tabs fetched keep the search
+        assert "q=%E6%8E%92%E6%B0%B4" in element(counted.content.decode(), "status-tabs").html
+
     @pytest.mark.parametrize(
         ("sort", "order"),
         [

@@ -1,0 +1,139 @@
+"""The ledger's text search finds through its index of character pairs exactly what a
+substring test of every row finds, however the rows were written: entered and edited
+through the services, imported, changed by bulk updates, deleted. Runs on SQLite and
+PostgreSQL (CI runs both)."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from django.db import connection
+from django.db.models import Q
+from django.http import QueryDict
+
+from core.testing.factories import CampaignFactory, ChannelFactory
+from rectification import search, services
+from rectification.choices import ProblemLevel
+from rectification.filters import ProblemFilterSet
+from rectification.importers import import_ledger
+from rectification.models import Problem
+from rectification.tests.factories import DomainFactory
+from rectification.tests.test_importers import FORMATS, sample_rows
+
+# Few characters, so that random texts share pairs and random queries often match.
+CHARACTERS = "排水管网道路灯供暖学校医疗社区Ab1 ，。"
+
+
+def substring_ids(text: str) -> set[int]:
+    """The plain test of every row: what the search must find."""
+    return set(
+        Problem.objects.filter(Q(title__contains=text) | Q(description__contains=text)).values_list("pk", flat=True)
+    )
+
+
+def searched_ids(text: str) -> set[int]:
+    return set(search.matching(Problem.objects.all(), text).values_list("pk", flat=True))
+
+
+def random_text(rng: random.Random, low: int, high: int) -> str:
+    return "".join(rng.choice(CHARACTERS) for _ in range(rng.randint(low, high))).strip() or "排"
+
+
+@pytest.fixture
+def campaign(tree):
+    campaign = CampaignFactory(org=tree.district)
+    # What the sample ledger names (``test_importers.sample_rows``).
+    ChannelFactory(campaign=campaign, code="xf", name="信访")
+    ChannelFactory(campaign=campaign, code="12345", name="12345热线")
+    DomainFactory(campaign=campaign, name="教育")
+    DomainFactory(campaign=campaign, name="医疗")
+    return campaign
+
+
+def create(people, tree, campaign, rng: random.Random) -> Problem:
+    return services.problem_create(
+        acting_user=people.supervisor,
+        campaign=campaign,
+        org=rng.choice([tree.community_a, tree.community_b, tree.street]),
+        title=random_text(rng, 1, 12),
+        description=random_text(rng, 0, 30),
+        level=ProblemLevel.GRASSROOTS,
+    )
+
+
+def queries(rng: random.Random) -> list[str]:
+    """Pieces of existing texts (one to five characters) and random strings."""
+    texts = [t for pair in Problem.objects.values_list("title", "description") for t in pair if t]
+    found = []
+    for _ in range(60):
+        text = rng.choice(texts)
+        start = rng.randrange(len(text))
+        found.append(text[start : start + rng.randint(1, 5)])
+    found += [random_text(rng, 1, 4) for _ in range(30)]
+    return [q for q in found if q.strip()]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_search_finds_exactly_the_substring_matches_after_every_kind_of_change(tree, people, campaign, seed):
+    rng = random.Random(seed)
+    problems = [create(people, tree, campaign, rng) for _ in range(40)]
+    for problem in rng.sample(problems, 10):  # edited through the service
+        services.problem_update(
+            problem=problem,
+            acting_user=people.supervisor,
+            title=random_text(rng, 2, 10),
+            description=random_text(rng, 0, 20),
+        )
+    changed = [p.pk for p in rng.sample(problems, 5)]  # a bulk UPDATE no service makes
+    Problem.objects.filter(pk__in=changed).update(description="道路破损积水")
+    Problem.objects.filter(pk__in=[p.pk for p in rng.sample(problems, 5)]).delete()
+    data, filename = FORMATS["xlsx"](sample_rows(people))
+    assert not import_ledger(data=data, filename=filename, campaign=campaign, acting_user=people.supervisor).errors
+
+    checked = [*queries(rng), "道路", "积水", "路灯", "路燈", "社区路灯", "，", " ", "Ab", "ab"]
+    matched = 0
+    for text in checked:
+        expected = substring_ids(text)
+        assert searched_ids(text) == expected, text
+        matched += bool(expected)
+    assert matched > len(checked) // 2  # the queries are not mostly empty
+    assert searched_ids("路灯")  # imported text, traditional characters stored simplified
+
+
+def test_the_ledger_filter_searches_through_the_index(tree, people, campaign):
+    rng = random.Random(3)
+    for _ in range(5):
+        create(people, tree, campaign, rng)
+    problem = services.problem_create(
+        acting_user=people.supervisor,
+        campaign=campaign,
+        org=tree.community_a,
+        title="雨季排水管网堵塞",
+        level=ProblemLevel.GRASSROOTS,
+    )
+    filterset = ProblemFilterSet(QueryDict("q=排水管"), queryset=Problem.objects.all(), user=people.supervisor)
+    assert list(filterset.qs) == [problem]
+    assert uses_the_index(filterset.qs)
+    # A query with no letter or digit has no gram: every row is tested.
+    assert list(ProblemFilterSet(QueryDict("q=，"), queryset=Problem.objects.all(), user=people.supervisor).qs) == [
+        p for p in Problem.objects.order_by("pk") if "，" in p.title + p.description
+    ]
+
+
+def uses_the_index(problems) -> bool:
+    """The query plan reads the index (PostgreSQL told to avoid scanning the table, which
+    it prefers for a few rows)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+        return search.INDEX in problems.explain()
+    return "VIRTUAL TABLE INDEX" in problems.explain() and search.TABLE in problems.explain()
+
+
+def test_query_grams():
+    assert search.query_grams("排水") == (["排水"], None)
+    assert search.query_grams(" 排水管 ") == (["排水", "水管"], None)
+    assert search.query_grams("路灯，不亮") == (["不亮", "路灯"], None)
+    assert search.query_grams("排") == ([], "排")
+    assert search.query_grams("，。") == ([], None)
