@@ -7,7 +7,8 @@ clerk) it times
 
 - ``/ledger/`` (the HTML list: keyset page of 50 sorted by deadline, plus the tab counts)
   plain and with each common filter: ``status=rectifying``, ``overdue=true``,
-  ``level=grassroots``, ``campaign=<the city's campaign>``, ``q=排水``;
+  ``level=grassroots``, ``campaign=<the city's campaign>``, ``q=排水``; and the search's
+  tab counts, which its page fetches after it (``/ledger/counts/?q=排水``);
 - ``/api/problems/`` with the same filters (skipped with a note while it answers 404);
 - ``/api/statistics/?org=CODE`` for the account's own org: every app's figures, and the
   ledger's alone (``&apps=rectification``), and the ledger's statistics page;
@@ -132,6 +133,8 @@ def http_part(args: argparse.Namespace, payload: dict[str, Any]) -> None:
             urls = {}
             for label, query in filters(campaign_id).items():
                 urls[f"list {label}"] = "/ledger/" + (f"?{query}" if query else "")
+            # A search's tab counts, which its page fetches after it (``problem_counts``).
+            urls[f"list q={SEARCH_WORD} counts"] = "/ledger/counts/?q=" + urllib.parse.quote(SEARCH_WORD)
             for label, query in filters(campaign_id).items():
                 urls[f"api {label}"] = "/api/problems/" + (f"?{query}" if query else "")
             urls["api statistics"] = f"/api/statistics/?org={code}"  # every app's figures

@@ -16,32 +16,61 @@ PATH_STEP = 4
 PATH_UPPER = "~"
 
 
-class _UnindexedOnSQLite:
-    """On SQLite, write the column as ``+column``: the same value, but no index of it is
-    used for this comparison. SQLite (built without STAT4) cannot tell that a range over a
-    province's or a city's path covers most rows, and would read the whole range and sort
-    it; with the range hidden from it, it walks the index that gives the wanted order and
-    stops after one page. Other databases get the plain comparison."""
+class _Unindexed:
+    """A comparison no index of the column is used for, on the databases named in
+    ``hidden_on``: the column is written ``+column`` on SQLite and ``(column || '')`` on
+    PostgreSQL, the same value.
+
+    SQLite (built without STAT4) cannot tell that a range over a province's or a city's
+    path covers most rows, and would read the whole range and sort it; with the range
+    hidden from it, it walks the index that gives the wanted order and stops after one
+    page (``broad_*``). A text search asks its own index for the subtree already
+    (``rectification.search``), and PostgreSQL, taking the two for independent, would
+    read a city's whole path range to intersect them (30 ms, bench): ``hidden_*`` hide
+    the range from both."""
 
     operator: str
+    hidden_on: frozenset[str] = frozenset()
 
     def get_rhs_op(self, connection, rhs):  # type: ignore[no-untyped-def]
         return connection.operators[self.operator] % rhs
 
-    def as_sqlite(self, compiler, connection):  # type: ignore[no-untyped-def]
+    def _hidden(self, compiler, connection, template: str):  # type: ignore[no-untyped-def]
         sql, params = self.as_sql(compiler, connection)
+        if connection.vendor not in self.hidden_on:
+            return sql, params
         lhs_sql, _ = self.process_lhs(compiler, connection)
-        return sql.replace(lhs_sql, f"+{lhs_sql}", 1), params
+        return sql.replace(lhs_sql, template.format(lhs_sql), 1), params
+
+    def as_sqlite(self, compiler, connection):  # type: ignore[no-untyped-def]
+        return self._hidden(compiler, connection, "+{}")
+
+    def as_postgresql(self, compiler, connection):  # type: ignore[no-untyped-def]
+        return self._hidden(compiler, connection, "({} || '')")
 
 
-class BroadGreaterThanOrEqual(_UnindexedOnSQLite, GreaterThanOrEqual):
+class BroadGreaterThanOrEqual(_Unindexed, GreaterThanOrEqual):
     lookup_name = "broad_gte"
     operator = "gte"
+    hidden_on = frozenset({"sqlite"})
 
 
-class BroadLessThan(_UnindexedOnSQLite, LessThan):
+class BroadLessThan(_Unindexed, LessThan):
     lookup_name = "broad_lt"
     operator = "lt"
+    hidden_on = frozenset({"sqlite"})
+
+
+class HiddenGreaterThanOrEqual(_Unindexed, GreaterThanOrEqual):
+    lookup_name = "hidden_gte"
+    operator = "gte"
+    hidden_on = frozenset({"sqlite", "postgresql"})
+
+
+class HiddenLessThan(_Unindexed, LessThan):
+    lookup_name = "hidden_lt"
+    operator = "lt"
+    hidden_on = frozenset({"sqlite", "postgresql"})
 
 
 def minimal_prefixes(paths: Iterable[str]) -> list[str]:
@@ -53,13 +82,15 @@ def minimal_prefixes(paths: Iterable[str]) -> list[str]:
     return kept
 
 
-def subtree_q(paths: Iterable[str], *, field: str, broad_depth: int = 0) -> Q:
+def subtree_q(paths: Iterable[str], *, field: str, broad_depth: int = 0, hide_below_top: bool = False) -> Q:
     """A ``Q`` matching rows whose ``field`` (a path) lies in any of the subtrees.
 
     No paths means nothing: ``Q(pk__in=[])`` is how Django spells an empty result.
     With ``broad_depth``, subtrees rooted at that depth or above are tested with the
     ``broad_gte`` / ``broad_lt`` lookups, which ``field`` must have registered (see
-    ``BroadGreaterThanOrEqual``): for columns whose broad ranges should not drive the plan.
+    ``_Unindexed``): for columns whose broad ranges should not drive the plan. With
+    ``hide_below_top``, subtrees below the top level are hidden from every database's
+    planner (``hidden_gte`` / ``hidden_lt``), for a query that finds them another way.
     """
     prefixes = minimal_prefixes(paths)
     if not prefixes:
@@ -68,8 +99,12 @@ def subtree_q(paths: Iterable[str], *, field: str, broad_depth: int = 0) -> Q:
     for prefix in prefixes:
         if prefix == "":
             return Q()
-        broad = len(prefix) <= broad_depth * PATH_STEP
-        low, high = ("broad_gte", "broad_lt") if broad else ("gte", "lt")
+        if hide_below_top and len(prefix) > PATH_STEP:
+            low, high = "hidden_gte", "hidden_lt"
+        elif len(prefix) <= broad_depth * PATH_STEP:
+            low, high = "broad_gte", "broad_lt"
+        else:
+            low, high = "gte", "lt"
         query |= Q(**{f"{field}__{low}": prefix, f"{field}__{high}": prefix + PATH_UPPER})
     return query
 

@@ -32,7 +32,7 @@ from campaigns.models import Campaign, Channel
 from core.models import Light
 from core.personal import person_name_field
 from orgs.models import Org, User
-from rectification import services
+from rectification import search, services
 from rectification.choices import (
     ClosureKind,
     DriveStatus,
@@ -547,6 +547,11 @@ class ProblemViewSet(
 
     def get_serializer_class(self) -> type[serializers.Serializer]:
         return ProblemSerializer if self.action == "list" else ProblemDetailSerializer
+
+    def visible_options(self) -> dict[str, Any]:
+        # A text search finds the caller's subtrees through its own index (``search``).
+        searched = self.action == "list" and search.indexed(self.request.query_params.get("q", ""))
+        return {"searched": searched}
 
     def scope_queryset(self, queryset: QuerySet) -> QuerySet:
         # The list shows ids of campaign, channel, domain and drive: only org and owner. The

@@ -56,11 +56,12 @@ class ProblemFilterSet(django_filters.FilterSet):
             "open_on",
         ]
 
-    def __init__(self, *args, user=None, every_row: bool = False, **kwargs):  # type: ignore[no-untyped-def]
-        """``every_row``: every matching row will be read (counted, exported), not a page
-        (how the text search is planned, ``rectification.search.matching``)."""
+    def __init__(self, *args, user=None, scope=None, every_row: bool = False, **kwargs):  # type: ignore[no-untyped-def]
+        """``scope``: the org picked in the top bar, which the queryset is limited to;
+        ``every_row``: every matching row will be read (counted, exported), not a page.
+        Both tell the text search how to use its index (``rectification.search``)."""
         super().__init__(*args, **kwargs)
-        self.every_row = every_row
+        self.user, self.scope, self.every_row = user, scope, every_row
         campaigns = Campaign.objects.visible_to(user)
         self.filters["campaign"].queryset = campaigns
         self.filters["channel"].queryset = Channel.objects.filter(campaign__in=campaigns)
@@ -69,7 +70,8 @@ class ProblemFilterSet(django_filters.FilterSet):
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         """Chinese text search: substring match on title and description, found through
         the index of character pairs (``rectification.search``)."""
-        return search.matching(queryset, value, every_row=self.every_row)
+        paths = search.scope_paths(self.user, self.scope)
+        return search.matching(queryset, value, paths=paths, every_row=self.every_row)
 
     def filter_org(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         org = Org.objects.filter(code=value.strip()).first()

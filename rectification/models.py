@@ -13,7 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from core.models import OrgScopedModel, OrgScopedQuerySet, TrackedItem
 from core.pagination import DATE_MAX
-from core.scoping import BroadGreaterThanOrEqual, BroadLessThan, subtree_q
+from core.scoping import (
+    BroadGreaterThanOrEqual,
+    BroadLessThan,
+    HiddenGreaterThanOrEqual,
+    HiddenLessThan,
+    subtree_q,
+)
 from core.workflow import Transition, Workflow
 from orgs.choices import READING_ROLES, Role
 from orgs.models import Org, PathField, grant_paths
@@ -53,20 +59,23 @@ class OrgPathField(PathField):
     """The owner org's path copied onto the row, so a subtree test reads no other table."""
 
 
-OrgPathField.register_lookup(BroadGreaterThanOrEqual)
-OrgPathField.register_lookup(BroadLessThan)
+for _lookup in (BroadGreaterThanOrEqual, BroadLessThan, HiddenGreaterThanOrEqual, HiddenLessThan):
+    OrgPathField.register_lookup(_lookup)
 
 
 class LedgerItemQuerySet(OrgScopedQuerySet):
     """Problems and measures are scoped by their own ``org_path``: no join to the org
     tree, and one index serves the scope and the ledger's order."""
 
-    def visible_to(self, user, *, broad_depth: int = BROAD_DEPTH) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
+    def visible_to(self, user, *, broad_depth: int = BROAD_DEPTH, searched: bool = False) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
+        """``searched``: a text search narrows the rows by its own index, which holds
+        the subtrees too; the path ranges below the top level are hidden from the
+        planner then (``core.scoping.subtree_q``'s ``hide_below_top``)."""
         paths = grant_paths(user, READING_ROLES)
-        return self.filter(subtree_q(paths, field="org_path", broad_depth=broad_depth))
+        return self.filter(subtree_q(paths, field="org_path", broad_depth=broad_depth, hide_below_top=searched))
 
-    def within(self, org, *, broad_depth: int = BROAD_DEPTH) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
-        return self.filter(subtree_q([org.path], field="org_path", broad_depth=broad_depth))
+    def within(self, org, *, broad_depth: int = BROAD_DEPTH, searched: bool = False) -> LedgerItemQuerySet:  # type: ignore[no-untyped-def]
+        return self.filter(subtree_q([org.path], field="org_path", broad_depth=broad_depth, hide_below_top=searched))
 
 
 class LedgerItem(TrackedItem):

@@ -11,14 +11,19 @@ rows only, so the result is exactly the substring match. One character asks for 
 grams starting with it. A search with no letter or digit in it tests every row in scope
 as before.
 
+The index also holds the problem's place in the org tree: a token ``p<path>`` for each
+ancestor of its owner (``org_path`` cut at each level). A search in a city asks for
+``排水`` *and* that city's token, so the index answers with the city's 2,500 matches
+instead of the province's 25,000 (the scope's own path test still decides).
+
 - PostgreSQL: a GIN index on the expression ``rectification_problem_grams(title,
-  description)``, an immutable SQL function returning the grams as a ``tsvector``
-  (``array_to_tsvector``: no parser, no dictionary). The database keeps it; nothing to
-  write.
+  description, org_path)``, an immutable SQL function returning the tokens as a
+  ``tsvector`` (``array_to_tsvector``: no parser, no dictionary). The database keeps it;
+  nothing to write.
 - SQLite: a contentless FTS5 table ``rectification_problem_search`` (``detail=none``:
   row ids only, no positions) whose row id is the problem's, kept by triggers that write
-  the grams on insert, on a change of title or description and on delete (a contentless
-  table is told what to remove by being given the same grams again).
+  the tokens on insert, on a change of title, description or owner path and on delete
+  (a contentless table is told what to remove by being given the same tokens again).
 """
 
 from __future__ import annotations
@@ -31,21 +36,24 @@ from django.db import connection as default_connection
 from django.db import connections, transaction
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
+from core.scoping import PATH_STEP, minimal_prefixes
+from orgs.choices import READING_ROLES
+from orgs.models import grant_paths
+
 TABLE = "rectification_problem_search"
 FUNCTION = "rectification_problem_grams"
 INDEX = "problem_text_grams"
+TRIGGERS = ("insert", "update", "delete")
 # SQLite: up to this many rows found by the index are fetched by id for a page.
 LOOKUP_LIMIT = 3000
-TRIGGERS = ("insert", "update", "delete")
-# The text indexed: title, a line break, description (its grams, SQL).
-_TEXT = "{row}.title || char(10) || {row}.description"
 
 
 def _word_character(character: str) -> bool:
     """Letters and digits: the characters SQLite's ``unicode61`` tokenizer keeps in a
     token (categories L*, N* and Co). A query's gram made of two of them is one token
     on both databases."""
-    return unicodedata.category(character)[0] in "LN" or unicodedata.category(character) == "Co"
+    category = unicodedata.category(character)
+    return category[0] in "LN" or category == "Co"
 
 
 def query_grams(text: str) -> tuple[list[str], str | None]:
@@ -61,16 +69,46 @@ def query_grams(text: str) -> tuple[list[str], str | None]:
     return [], (letters[0] if letters else None)
 
 
-def _sqlite_match(grams: list[str], prefix: str | None) -> str:
-    if prefix is not None:
-        return f'"{prefix}"*'
-    return " ".join(f'"{gram}"' for gram in grams)
+def scope_paths(user: Any, scope: Any = None) -> list[str]:
+    """The subtrees a user's ledger reads, narrowed to the picked ``scope`` org: what
+    the search may ask the index for besides the words."""
+    granted = minimal_prefixes(grant_paths(user, READING_ROLES))
+    if scope is None:
+        return granted
+    narrowed = []
+    for path in granted:
+        if scope.path.startswith(path):
+            narrowed.append(scope.path)
+        elif path.startswith(scope.path):
+            narrowed.append(path)
+    return minimal_prefixes(narrowed)
 
 
-def _postgres_tsquery(grams: list[str], prefix: str | None) -> str:
-    if prefix is not None:
-        return f"'{prefix}':*"
-    return " & ".join(f"'{gram}'" for gram in grams)
+class _Query:
+    """A search as each database's index reads it."""
+
+    def __init__(self, text: str, paths: list[str] | None) -> None:
+        self.grams, self.prefix = query_grams(text)
+        # A whole province (or the whole tree) narrows nothing: its token is on every row.
+        broad = paths is None or any(len(path) <= PATH_STEP for path in paths)
+        self.paths = [] if broad else list(paths or [])
+
+    def __bool__(self) -> bool:
+        return bool(self.grams) or self.prefix is not None
+
+    def sqlite(self) -> str:
+        words = f'"{self.prefix}"*' if self.prefix is not None else " AND ".join(f'"{g}"' for g in self.grams)
+        if not self.paths:
+            return words
+        places = " OR ".join(f"p{path}" for path in self.paths)
+        return f"{words} AND ({places})"
+
+    def postgres(self) -> str:
+        words = f"'{self.prefix}':*" if self.prefix is not None else " & ".join(f"'{g}'" for g in self.grams)
+        if not self.paths:
+            return words
+        places = " | ".join(f"'p{path}'" for path in self.paths)
+        return f"{words} & ({places})"
 
 
 class _IndexTest(Expression):
@@ -96,125 +134,107 @@ class _IndexTest(Expression):
         return self.template.format(*(sql for sql, _ in compiled)), [*params, self.param]
 
 
-def candidates(text: str, *, using: str = "default") -> int | None:
-    """How many problems hold every gram of ``text`` (SQLite: read from the index, ~1 ms
-    for 25,000), or None where the database's planner judges this itself."""
-    grams, prefix = query_grams(text)
-    connection = connections[using]
-    if connection.vendor != "sqlite" or (not grams and prefix is None):
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [_sqlite_match(grams, prefix)])
+def indexed(text: str) -> bool:
+    """Whether a search for ``text`` goes through the index (it has a letter or a digit)."""
+    return bool(_Query(text, None))
+
+
+def _candidates(query: _Query, using: str) -> int:
+    """SQLite: how many problems the index gives (~1 ms for 25,000)."""
+    with connections[using].cursor() as cursor:
+        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [query.sqlite()])
         return int(cursor.fetchone()[0])
 
 
-def matching(problems: QuerySet, text: str, *, every_row: bool = False) -> QuerySet:
+def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, every_row: bool = False) -> QuerySet:
     """``problems`` whose title or description contains ``text``: the index narrows
-    them, the substring test decides.
+    them (to the subtrees ``paths`` too, which ``problems`` must already be limited
+    to), the substring test decides.
 
     On SQLite the plan is chosen here, by how many rows the index gives (its planner
     cannot know): a few (``LOOKUP_LIMIT``), or when every row in scope will be read
     (``every_row``: counting, exporting), are fetched by id; more, for a page, and the
-    page walks its order (or its scope's rows) testing each row's id against the index's
-    list, which finds the first 50 of 25,000 matches in a province in ~6 ms instead of
-    fetching and sorting all of them (~120 ms, bench)."""
+    page walks its order testing each row's id against the index's list, which finds
+    the first 50 of a province's 25,000 matches in ~6 ms instead of fetching and sorting
+    all of them (~120 ms, bench)."""
     substring = Q(title__contains=text) | Q(description__contains=text)
-    grams, prefix = query_grams(text)
-    if not grams and prefix is None:
+    query = _Query(text, paths)
+    if not query:
         return problems.filter(substring)
     if connections[problems.db].vendor == "postgresql":
         test = _IndexTest(
-            f"{FUNCTION}({{}}, {{}}) @@ %s::tsquery", _postgres_tsquery(grams, prefix), "title", "description"
+            f"{FUNCTION}({{}}, {{}}, {{}}) @@ %s::tsquery", query.postgres(), "title", "description", "org_path"
         )
         return problems.filter(test).filter(substring)
-    by_id = every_row or (candidates(text, using=problems.db) or 0) <= LOOKUP_LIMIT
+    by_id = every_row or _candidates(query, problems.db) <= LOOKUP_LIMIT
     # A unary plus keeps SQLite from driving the query by the id list.
     column = "{}" if by_id else "+{}"
-    test = _IndexTest(
-        f"{column} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", _sqlite_match(grams, prefix), "id"
-    )
+    test = _IndexTest(f"{column} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", query.sqlite(), "id")
     return problems.filter(test).filter(substring)
 
 
 # Installing -------------------------------------------------------------------------
 
 
-def _sqlite_grams(row: str) -> str:
-    """The grams of ``row``'s text as one space-separated string (a scalar subquery)."""
-    text = _TEXT.format(row=row)
+def _sqlite_tokens(row: str) -> str:
+    """The tokens of a problem row (``NEW``, ``OLD`` or a table alias) as one
+    space-separated string: the grams of its text, then its path's."""
+    text = f"{row}.title || char(10) || {row}.description"
+    path = f"{row}.org_path"
     return (
         f"(WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < length({text}))"
         f" SELECT group_concat(substr({text}, i, 2), ' ') FROM n)"
+        f" || ' ' || coalesce((WITH RECURSIVE d(k) AS (SELECT {PATH_STEP} UNION ALL SELECT k + {PATH_STEP} FROM d"
+        f" WHERE k + {PATH_STEP} <= length({path})) SELECT group_concat('p' || substr({path}, 1, k), ' ') FROM d"
+        f" WHERE k <= length({path})), '')"
     )
 
 
 def _sqlite_statements() -> list[str]:
-    add = f"INSERT INTO {TABLE} (rowid, grams) VALUES (NEW.id, {_sqlite_grams('NEW')})"
-    remove = f"INSERT INTO {TABLE} ({TABLE}, rowid, grams) VALUES ('delete', OLD.id, {_sqlite_grams('OLD')})"
+    add = f"INSERT INTO {TABLE} (rowid, tokens) VALUES (NEW.id, {_sqlite_tokens('NEW')})"
+    remove = f"INSERT INTO {TABLE} ({TABLE}, rowid, tokens) VALUES ('delete', OLD.id, {_sqlite_tokens('OLD')})"
+    changed = " OR ".join(f"OLD.{c} IS NOT NEW.{c}" for c in ("title", "description", "org_path"))
     return [
-        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5"
-        "(grams, content='', detail=none, tokenize='unicode61 remove_diacritics 0')",
+        f"CREATE VIRTUAL TABLE {TABLE} USING fts5"
+        "(tokens, content='', detail=none, tokenize='unicode61 remove_diacritics 0')",
         f"CREATE TRIGGER {TABLE}_insert AFTER INSERT ON rectification_problem BEGIN {add}; END",
-        f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF title, description ON rectification_problem"
-        f" WHEN OLD.title IS NOT NEW.title OR OLD.description IS NOT NEW.description BEGIN {remove}; {add}; END",
+        f"CREATE TRIGGER {TABLE}_update AFTER UPDATE OF title, description, org_path ON rectification_problem"
+        f" WHEN {changed} BEGIN {remove}; {add}; END",
         f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON rectification_problem BEGIN {remove}; END",
     ]
 
 
-_POSTGRES_FUNCTION = f"""CREATE OR REPLACE FUNCTION {FUNCTION}(title text, description text) RETURNS tsvector
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
-    SELECT array_to_tsvector(coalesce(array_agg(substr(s.t, i, 2)), '{{}}'))
-    FROM (SELECT title || chr(10) || description AS t) s, generate_series(1, length(s.t)) AS i $$"""
+_POSTGRES_FUNCTION = f"""CREATE FUNCTION {FUNCTION}(title text, description text, org_path text)
+    RETURNS tsvector LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE COST 1000 AS $$
+    SELECT array_to_tsvector(
+        coalesce((SELECT array_agg(substr(t, i, 2)) FROM generate_series(1, length(t)) AS i), '{{}}')
+        || coalesce((SELECT array_agg('p' || substr(org_path, 1, k))
+                     FROM generate_series({PATH_STEP}, length(org_path), {PATH_STEP}) AS k), '{{}}'))
+    FROM (SELECT title || chr(10) || description AS t) s $$"""
 
 
 def uninstall(connection=default_connection) -> None:  # type: ignore[no-untyped-def]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(f"DROP INDEX IF EXISTS {INDEX}")
-            cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}(text, text)")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {FUNCTION}(text, text, text)")
             return
         for event in TRIGGERS:
             cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{event}")
         cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
 
 
-def drop_triggers(connection=default_connection) -> None:  # type: ignore[no-untyped-def]
-    """SQLite only: stop keeping the index (a bulk insert adds its rows with ``add``)."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for event in TRIGGERS:
-                cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_{event}")
-
-
 def install(connection=default_connection) -> None:  # type: ignore[no-untyped-def]
-    """Create the index (and on SQLite its triggers) and fill it from every problem."""
+    """(Re)create the index (on SQLite with its triggers) and fill it from every problem."""
     with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
         uninstall(connection)
         if connection.vendor == "postgresql":
             cursor.execute(_POSTGRES_FUNCTION)
-            cursor.execute(f"CREATE INDEX {INDEX} ON rectification_problem USING gin ({FUNCTION}(title, description))")
+            columns = "title, description, org_path"
+            cursor.execute(f"CREATE INDEX {INDEX} ON rectification_problem USING gin ({FUNCTION}({columns}))")
             return
         for statement in _sqlite_statements():
             cursor.execute(statement)
-    add(connection)
-
-
-def reinstall_triggers(connection=default_connection) -> None:  # type: ignore[no-untyped-def]
-    """SQLite only: put back the triggers ``drop_triggers`` took away."""
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            for statement in _sqlite_statements()[1:]:
-                cursor.execute(statement)
-
-
-def add(connection=default_connection, *, first: int | None = None, last: int | None = None) -> None:  # type: ignore[no-untyped-def]
-    """SQLite only: index the problems with ids ``first`` to ``last`` (all by default),
-    which must not be indexed yet."""
-    if connection.vendor != "sqlite":
-        return
-    where = "" if first is None else f" WHERE id BETWEEN {int(first)} AND {int(last if last is not None else first)}"
-    with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {TABLE} (rowid, grams)"
-            f" SELECT id, {_sqlite_grams('p')} FROM rectification_problem p{where} ORDER BY id"
+            f"INSERT INTO {TABLE} (rowid, tokens) SELECT id, {_sqlite_tokens('p')} FROM rectification_problem p"
         )

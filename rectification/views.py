@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.forms import add_domain_error
 from core.pagination import keyset_page
 from orgs.permissions import has_any_role, holds_role_over
-from rectification import services
+from rectification import search, services
 from rectification.choices import ClosureKind, ItemStatus, ListStatus, ProblemLevel
 from rectification.filters import ProblemFilterSet
 from rectification.forms import (
@@ -68,9 +68,15 @@ PAGE_SIZE = 50
 
 
 def _ledger_filterset(request: HttpRequest) -> ProblemFilterSet:
-    depth = SEARCH_BROAD_DEPTH if request.GET.get("q", "").strip() else BROAD_DEPTH
-    base = problems_visible(user=request.user, scope=request.scope_org, broad_depth=depth)  # type: ignore[attr-defined]
-    return ProblemFilterSet(request.GET, queryset=base, user=request.user)
+    text = request.GET.get("q", "").strip()
+    depth = SEARCH_BROAD_DEPTH if text else BROAD_DEPTH
+    base = problems_visible(
+        user=request.user,
+        scope=request.scope_org,  # type: ignore[attr-defined]
+        broad_depth=depth,
+        searched=search.indexed(text),
+    )
+    return ProblemFilterSet(request.GET, queryset=base, user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
 
 
 @login_required

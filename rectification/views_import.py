@@ -22,6 +22,7 @@ from core.errors import DomainError
 from core.forms import BootstrapFormMixin, add_domain_error
 from core.models import ImportJob
 from core.personal import PersonalExport
+from rectification import search
 from rectification.exporters import export_ledger, ledger_template
 from rectification.filters import ProblemFilterSet
 from rectification.importers import LEDGER_IMPORT, ledger_import_confirm, ledger_import_queue, may_import
@@ -120,10 +121,10 @@ def import_template(request: HttpRequest) -> HttpResponse:
 @login_required
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """Exactly what the ledger list shows with the same filters, in the user's scope."""
-    base = problems_visible(
-        user=request.user, scope=getattr(request, "scope_org", None), broad_depth=ALL_ROWS_BROAD_DEPTH
-    )
-    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user, every_row=True)
+    scope = getattr(request, "scope_org", None)
+    searched = search.indexed(request.GET.get("q", ""))
+    base = problems_visible(user=request.user, scope=scope, broad_depth=ALL_ROWS_BROAD_DEPTH, searched=searched)
+    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user, scope=scope, every_row=True)
     name = f"问题整改台账{timezone.localdate():%Y%m%d}.xlsx"
     personal = PersonalExport.for_user(request.user)
     content = export_ledger(filterset.qs, personal=personal)

@@ -149,6 +149,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # A web request is one query after another, each of a few milliseconds: starting
+    # parallel workers (~15-20 ms on the benchmark machine) and compiling with JIT (~10 ms
+    # and more, for plans the planner thinks costly) cost more than they save, and take
+    # cores from the requests beside it. Set for the application's own connections;
+    # PG_OPTIONS="" keeps the server's settings. See docs/performance.md.
+    pg_options = env.str("PG_OPTIONS", default="-c jit=off -c max_parallel_workers_per_gather=0")
+    if pg_options:
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", pg_options)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, background jobs ------------------------------------------------

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.http import QueryDict
 
 from core.testing.factories import CampaignFactory, ChannelFactory
+from orgs import services as org_services
 from rectification import search, services
 from rectification.choices import ProblemLevel
 from rectification.filters import ProblemFilterSet
@@ -25,15 +26,18 @@ from rectification.tests.test_importers import FORMATS, sample_rows
 CHARACTERS = "排水管网道路灯供暖学校医疗社区Ab1 ，。"
 
 
-def substring_ids(text: str) -> set[int]:
-    """The plain test of every row: what the search must find."""
-    return set(
-        Problem.objects.filter(Q(title__contains=text) | Q(description__contains=text)).values_list("pk", flat=True)
-    )
+def substring_ids(text: str, org=None) -> set[int]:
+    """The plain test of every row (in ``org``'s subtree): what the search must find."""
+    rows = Problem.objects.within(org) if org is not None else Problem.objects.all()
+    return set(rows.filter(Q(title__contains=text) | Q(description__contains=text)).values_list("pk", flat=True))
 
 
-def searched_ids(text: str) -> set[int]:
-    return set(search.matching(Problem.objects.all(), text).values_list("pk", flat=True))
+def searched_ids(text: str, org=None, *, every_row: bool = False) -> set[int]:
+    """The search, asking the index for ``org``'s subtree too when one is given."""
+    if org is None:
+        return set(search.matching(Problem.objects.all(), text, every_row=every_row).values_list("pk", flat=True))
+    rows = Problem.objects.within(org)
+    return set(search.matching(rows, text, paths=[org.path], every_row=every_row).values_list("pk", flat=True))
 
 
 def random_text(rng: random.Random, low: int, high: int) -> str:
@@ -90,14 +94,24 @@ def test_search_finds_exactly_the_substring_matches_after_every_kind_of_change(t
     Problem.objects.filter(pk__in=[p.pk for p in rng.sample(problems, 5)]).delete()
     data, filename = FORMATS["xlsx"](sample_rows(people))
     assert not import_ledger(data=data, filename=filename, campaign=campaign, acting_user=people.supervisor).errors
+    # An org moved to another parent: its problems' paths are rewritten (one UPDATE).
+    community_b = type(tree.community_b).objects.get(pk=tree.community_b.pk)
+    org_services.org_move(org=community_b, new_parent=tree.department, acting_user=people.admin)
 
     checked = [*queries(rng), "道路", "积水", "路灯", "路燈", "社区路灯", "，", " ", "Ab", "ab"]
-    matched = 0
+    orgs = [type(org).objects.get(pk=org.pk) for org in (tree.street, tree.community_a, tree.community_b)]
+    matched = dict.fromkeys([None, *orgs], 0)
     for text in checked:
         expected = substring_ids(text)
         assert searched_ids(text) == expected, text
-        matched += bool(expected)
-    assert matched > len(checked) // 2  # the queries are not mostly empty
+        assert searched_ids(text, every_row=True) == expected, text
+        matched[None] += bool(expected)
+        for org in orgs:
+            expected = substring_ids(text, org)
+            assert searched_ids(text, org) == expected, (text, org.name)
+            matched[org] += bool(expected)
+    # The queries are not mostly empty, in the whole tree nor in each subtree searched.
+    assert matched[None] > len(checked) // 2 and min(matched.values()) > len(checked) // 5, matched
     assert searched_ids("路灯")  # imported text, traditional characters stored simplified
 
 
