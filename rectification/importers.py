@@ -137,7 +137,7 @@ from core.spreadsheets import (
 )
 from orgs.models import Org, User
 from orgs.permissions import holds_role_over
-from rectification import tallies
+from rectification import search, tallies
 from rectification.choices import ClosureKind, ItemStatus, ListStatus, ProblemLevel
 from rectification.models import Domain, Measure, Problem, ProblemList
 from rectification.permissions import CREATING_ROLES
@@ -1189,7 +1189,8 @@ class _LedgerImport:
         closed_status, rectifying = ItemStatus.CLOSED, ItemStatus.RECTIFYING
         # The roll-ups count these rows once at the end on SQLite (``tallies.bulk_insert``).
         counting = tallies.bulk_insert(connection, first_problem=ids[0], last_problem=ids[-1]) if ids else nullcontext()
-        with counting:
+        # And the text search indexes them at the end too (``search.bulk_insert``).
+        with counting, search.bulk_insert(connection) as indexed:
             for start in range(0, len(problems), BATCH):
                 batch = problems[start : start + BATCH]
                 rows, measures, events = [], [], []
@@ -1252,6 +1253,7 @@ class _LedgerImport:
                         )
                     )
                 problem_rows.insert(rows)
+                indexed((pk, p.title, p.description, p.org.path) for pk, p in zip(ids[start:], batch, strict=False))
                 measure_rows.insert(measures)
                 event_rows.insert(events)
                 self.tick(sum(p.rows for p in batch))

@@ -30,6 +30,8 @@ from __future__ import annotations
 
 import itertools
 import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection as default_connection
@@ -176,9 +178,18 @@ def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, e
 # Installing -------------------------------------------------------------------------
 
 
+def tokens(title: str, description: str, org_path: str) -> str:
+    """A problem's tokens as SQLite's index is given them (``_sqlite_tokens`` computes
+    the same in SQL): the grams of its text, then its places."""
+    text = f"{title}\n{description}"
+    grams = " ".join(text[i : i + 2] for i in range(len(text)))
+    places = " ".join(f"p{org_path[:end]}" for end in range(PATH_STEP, len(org_path) + 1, PATH_STEP))
+    return f"{grams} {places}"
+
+
 def _sqlite_tokens(row: str) -> str:
     """The tokens of a problem row (``NEW``, ``OLD`` or a table alias) as one
-    space-separated string: the grams of its text, then its path's."""
+    space-separated string: the grams of its text, then its path's (``tokens``)."""
     text = f"{row}.title || char(10) || {row}.description"
     path = f"{row}.org_path"
     return (
@@ -211,6 +222,33 @@ _POSTGRES_FUNCTION = f"""CREATE FUNCTION {FUNCTION}(title text, description text
         || coalesce((SELECT array_agg('p' || substr(org_path, 1, k))
                      FROM generate_series({PATH_STEP}, length(org_path), {PATH_STEP}) AS k), '{{}}'))
     FROM (SELECT title || chr(10) || description AS t) s $$"""
+
+
+@contextmanager
+def bulk_insert(connection) -> Iterator[Callable[[Iterable[tuple[int, str, str, str]]], None]]:  # type: ignore[no-untyped-def]
+    """Around a bulk insert of problems, inside the caller's transaction (the importer),
+    which hands the rows it writes, ``(id, title, description, org_path)``, to the
+    function this yields.
+
+    On SQLite the insert trigger builds each row's tokens in SQL (~85 µs a row, 17 s of
+    a 66,000-problem import, bench): it is dropped, the tokens are computed in Python and
+    written in one ``executemany`` when the block ends, and the triggers are put back.
+    SQLite has one writer and the caller holds the write lock throughout; if the block
+    fails, the rollback brings the trigger back. PostgreSQL keeps its expression index
+    itself: the function does nothing there."""
+    if connection.vendor != "sqlite":
+        yield lambda rows: None
+        return
+    written: list[tuple[int, str, str, str]] = []
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TRIGGER IF EXISTS {TABLE}_insert")
+    yield written.extend
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"INSERT INTO {TABLE} (rowid, tokens) VALUES (%s, %s)",
+            [(pk, tokens(title, description, path)) for pk, title, description, path in written],
+        )
+        cursor.execute(_sqlite_statements()[1])
 
 
 def uninstall(connection=default_connection) -> None:  # type: ignore[no-untyped-def]
