@@ -300,6 +300,9 @@ PAGES: list[Row] = [
     Row("ledger_import:confirm", UPLOADER, kwargs=pk("import_job"), method="POST"),
     Row("ledger_import:export", OPEN_LIST, note="a spreadsheet of the caller's scope"),
     Row("rectification:problem_list", OPEN_LIST, lists=title_of(PROBLEM), shows=READ),
+    # The list's tab counts (a search's page fetches them after it): numbers of the
+    # caller's own rows, counted through visible_to like the list.
+    Row("rectification:problem_counts", OPEN_LIST, query="?q=整改"),
     Row("rectification:problem_create", FORM),
     Row(
         "rectification:problem_create",
