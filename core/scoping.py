@@ -82,6 +82,15 @@ def minimal_prefixes(paths: Iterable[str]) -> list[str]:
     return kept
 
 
+def narrow_prefixes(prefixes: Iterable[str], path: str) -> list[str]:
+    """The subtrees ``prefixes`` narrowed to the one at ``path`` (an org picked as the
+    scope): that path where one of them holds it, else those of them below it, else none."""
+    kept = minimal_prefixes(prefixes)
+    if any(path.startswith(prefix) for prefix in kept):
+        return [path]
+    return [prefix for prefix in kept if prefix.startswith(path)]
+
+
 def subtree_q(paths: Iterable[str], *, field: str, broad_depth: int = 0, hide_below_top: bool = False) -> Q:
     """A ``Q`` matching rows whose ``field`` (a path) lies in any of the subtrees.
 

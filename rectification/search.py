@@ -38,7 +38,7 @@ from django.db import connection as default_connection
 from django.db import connections, transaction
 from django.db.models import BooleanField, Expression, F, Q, QuerySet
 
-from core.scoping import PATH_STEP, minimal_prefixes
+from core.scoping import PATH_STEP, minimal_prefixes, narrow_prefixes
 from orgs.choices import READING_ROLES
 from orgs.models import grant_paths
 
@@ -75,15 +75,7 @@ def scope_paths(user: Any, scope: Any = None) -> list[str]:
     """The subtrees a user's ledger reads, narrowed to the picked ``scope`` org: what
     the search may ask the index for besides the words."""
     granted = minimal_prefixes(grant_paths(user, READING_ROLES))
-    if scope is None:
-        return granted
-    narrowed = []
-    for path in granted:
-        if scope.path.startswith(path):
-            narrowed.append(scope.path)
-        elif path.startswith(scope.path):
-            narrowed.append(path)
-    return minimal_prefixes(narrowed)
+    return granted if scope is None else narrow_prefixes(granted, scope.path)
 
 
 class _Query:
@@ -99,18 +91,23 @@ class _Query:
         return bool(self.grams) or self.prefix is not None
 
     def sqlite(self) -> str:
-        words = f'"{self.prefix}"*' if self.prefix is not None else " AND ".join(f'"{g}"' for g in self.grams)
-        if not self.paths:
-            return words
-        places = " OR ".join(f"p{path}" for path in self.paths)
-        return f"{words} AND ({places})"
+        """For ``MATCH`` (FTS5's query syntax)."""
+        return self._written(quoted='"{}"', prefixed='"{}"*', both=" AND ", either=" OR ", place="p{}")
 
     def postgres(self) -> str:
-        words = f"'{self.prefix}':*" if self.prefix is not None else " & ".join(f"'{g}'" for g in self.grams)
+        """For ``::tsquery``."""
+        return self._written(quoted="'{}'", prefixed="'{}':*", both=" & ", either=" | ", place="'p{}'")
+
+    def _written(self, *, quoted: str, prefixed: str, both: str, either: str, place: str) -> str:
+        # Grams and the prefix are letters and digits, paths too: nothing to escape.
+        if self.prefix is not None:
+            words = prefixed.format(self.prefix)
+        else:
+            words = both.join(quoted.format(gram) for gram in self.grams)
         if not self.paths:
             return words
-        places = " | ".join(f"'p{path}'" for path in self.paths)
-        return f"{words} & ({places})"
+        places = either.join(place.format(path) for path in self.paths)
+        return f"{words}{both}({places})"
 
 
 class _IndexTest(Expression):

@@ -13,7 +13,15 @@ from django.utils import timezone
 from core.models import Attachment, Event
 from rectification import search
 from rectification.choices import ItemStatus
-from rectification.models import ALL_ROWS_BROAD_DEPTH, BROAD_DEPTH, LedgerTally, Measure, Problem, ProgressReport
+from rectification.models import (
+    ALL_ROWS_BROAD_DEPTH,
+    BROAD_DEPTH,
+    SEARCH_BROAD_DEPTH,
+    LedgerTally,
+    Measure,
+    Problem,
+    ProgressReport,
+)
 
 # The list's filters the roll-ups can answer; any other one set means counting live.
 TALLIED_FILTERS = frozenset({"campaign", "level", "status", "overdue", "immediate"})
@@ -47,6 +55,23 @@ def problems_visible(
     # keep fifty rows cost 23 s at province scope (bench). ``with_measure_counts`` adds
     # them to the page's rows afterwards, in one small query.
     return problems
+
+
+def ledger_filterset(data: Any, *, user: Any, scope: Any = None, every_row: bool = False) -> Any:
+    """The ledger's filters (``ProblemFilterSet``) over the problems the user sees in the
+    picked scope, planned for how the rows will be read: one page, in the ledger's order
+    or a text search's, or every row (``every_row``: counting, exporting). The list page,
+    its tab counts, the Excel export all start here."""
+    from rectification.filters import ProblemFilterSet
+
+    text = (data.get("q") or "").strip()
+    depth = BROAD_DEPTH
+    if every_row:
+        depth = ALL_ROWS_BROAD_DEPTH
+    elif text:
+        depth = SEARCH_BROAD_DEPTH
+    base = problems_visible(user=user, scope=scope, broad_depth=depth, searched=search.indexed(text))
+    return ProblemFilterSet(data, queryset=base, user=user, scope=scope, every_row=every_row)
 
 
 def with_measure_counts(problems: list[Problem]) -> list[Problem]:
@@ -94,11 +119,7 @@ def tab_counts(*, user: Any, scope: Any, filterset: Any, today: datetime.date | 
         stats_scope = StatsScope(user=user, org=scope, campaign=None, as_of=today, period_start=today, period_end=today)
         nodes = tally_nodes(stats_scope)
     if nodes is None:
-        searched = search.indexed(filterset.form.cleaned_data.get("q") or "")
-        every_row = problems_visible(user=user, scope=scope, broad_depth=ALL_ROWS_BROAD_DEPTH, searched=searched)
-        return status_counts(
-            type(filterset)(filterset.data, queryset=every_row, user=user, scope=scope, every_row=True).qs, today=today
-        )
+        return status_counts(ledger_filterset(filterset.data, user=user, scope=scope, every_row=True).qs, today=today)
     rows = LedgerTally.objects.filter(kind="p", node__in=nodes)
     if "campaign" in data:
         rows = rows.filter(campaign_id=data["campaign"].pk)

@@ -20,7 +20,7 @@ from django.db.models.lookups import GreaterThan, LessThan
 from django.utils import timezone
 
 from campaigns.models import Channel
-from core.scoping import PATH_STEP, minimal_prefixes, subtree_q
+from core.scoping import PATH_STEP, minimal_prefixes, narrow_prefixes, subtree_q
 from core.statistics import StatsScope, register, share
 from orgs.models import Org
 from rectification.choices import ClosureKind, ItemStatus, ProblemLevel
@@ -162,13 +162,7 @@ def _tally_nodes(scope: StatsScope) -> list[str] | None:
         from orgs.models import grant_paths
 
         reach = minimal_prefixes(grant_paths(scope.user, READING_ROLES))
-    prefixes = reach
-    if scope.org is not None:
-        picked = scope.org.path
-        if any(picked.startswith(path) for path in reach):
-            prefixes = [picked]
-        else:
-            prefixes = [path for path in reach if path.startswith(picked)]
+    prefixes = reach if scope.org is None else narrow_prefixes(reach, scope.org.path)
     if "" in prefixes:
         prefixes = list(Org.objects.filter(depth=1).values_list("path", flat=True))
     if any(len(path) > TALLY_DEPTH * PATH_STEP for path in prefixes):

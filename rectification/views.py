@@ -19,7 +19,7 @@ from core.errors import DomainError
 from core.forms import add_domain_error
 from core.pagination import keyset_page
 from orgs.permissions import has_any_role, holds_role_over
-from rectification import search, services
+from rectification import services
 from rectification.choices import ClosureKind, ItemStatus, ListStatus, ProblemLevel
 from rectification.filters import ProblemFilterSet
 from rectification.forms import (
@@ -36,9 +36,7 @@ from rectification.forms import (
 )
 from rectification.models import (
     APPROVING_ROLES,
-    BROAD_DEPTH,
     FIXING_ROLES,
-    SEARCH_BROAD_DEPTH,
     ExtensionRequest,
     Inspection,
     Measure,
@@ -48,14 +46,15 @@ from rectification.models import (
 )
 from rectification.permissions import CREATING_ROLES, may_decide_extension, may_report
 from rectification.selectors import (
-    problem_detail as select_problem,
-)
-from rectification.selectors import (
+    ledger_filterset,
     problem_timeline,
     problems_visible,
     report_attachments,
     tab_counts,
     with_measure_counts,
+)
+from rectification.selectors import (
+    problem_detail as select_problem,
 )
 from rectification.services import INSPECTING_ROLES
 
@@ -68,15 +67,7 @@ PAGE_SIZE = 50
 
 
 def _ledger_filterset(request: HttpRequest) -> ProblemFilterSet:
-    text = request.GET.get("q", "").strip()
-    depth = SEARCH_BROAD_DEPTH if text else BROAD_DEPTH
-    base = problems_visible(
-        user=request.user,
-        scope=request.scope_org,  # type: ignore[attr-defined]
-        broad_depth=depth,
-        searched=search.indexed(text),
-    )
-    return ProblemFilterSet(request.GET, queryset=base, user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
+    return ledger_filterset(request.GET, user=request.user, scope=request.scope_org)  # type: ignore[attr-defined]
 
 
 @login_required

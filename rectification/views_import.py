@@ -22,12 +22,9 @@ from core.errors import DomainError
 from core.forms import BootstrapFormMixin, add_domain_error
 from core.models import ImportJob
 from core.personal import PersonalExport
-from rectification import search
 from rectification.exporters import export_ledger, ledger_template
-from rectification.filters import ProblemFilterSet
 from rectification.importers import LEDGER_IMPORT, ledger_import_confirm, ledger_import_queue, may_import
-from rectification.models import ALL_ROWS_BROAD_DEPTH
-from rectification.selectors import problems_visible
+from rectification.selectors import ledger_filterset
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 RECENT_JOBS = 10
@@ -122,9 +119,7 @@ def import_template(request: HttpRequest) -> HttpResponse:
 def ledger_export(request: HttpRequest) -> HttpResponse:
     """Exactly what the ledger list shows with the same filters, in the user's scope."""
     scope = getattr(request, "scope_org", None)
-    searched = search.indexed(request.GET.get("q", ""))
-    base = problems_visible(user=request.user, scope=scope, broad_depth=ALL_ROWS_BROAD_DEPTH, searched=searched)
-    filterset = ProblemFilterSet(request.GET, queryset=base, user=request.user, scope=scope, every_row=True)
+    filterset = ledger_filterset(request.GET, user=request.user, scope=scope, every_row=True)
     name = f"问题整改台账{timezone.localdate():%Y%m%d}.xlsx"
     personal = PersonalExport.for_user(request.user)
     content = export_ledger(filterset.qs, personal=personal)

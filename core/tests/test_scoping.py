@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db.models import Q
 
-from core.scoping import PATH_UPPER, ancestor_paths, minimal_prefixes, subtree_q
+from core.scoping import PATH_UPPER, ancestor_paths, minimal_prefixes, narrow_prefixes, subtree_q
 from core.testing.factories import UserFactory, org_create, person_with_role
 from core.testing.permissions import ScopedQuerysetTests, assert_queryset_scoped
 from core.testing.queries import assert_num_queries
@@ -234,3 +234,11 @@ def test_a_member_does_not_read_every_item_of_its_community(tree, people):
     member = person_with_role("member", tree.community_a, username="member_at_a")
     Ticket.objects.create(org=tree.community_a, title="A", status="open")
     assert not Ticket.objects.visible_to(member).exists()
+
+
+def test_narrow_prefixes_to_a_picked_org():
+    grants = ["0001", "00010002", "0003"]
+    assert narrow_prefixes(grants, "000100020007") == ["000100020007"]  # inside a grant
+    assert narrow_prefixes(["00010002", "00010005"], "0001") == ["00010002", "00010005"]  # above them
+    assert narrow_prefixes(grants, "0002") == []  # outside every grant
+    assert narrow_prefixes([""], "0003") == ["0003"]  # the whole tree
