@@ -80,9 +80,10 @@ def event_record(
     org: Any = None,
 ) -> Event:
     """Write one event for ``item``; callers run it inside their own transaction."""
+    # Assigned through the generic relation, the item stays cached on the event: the
+    # audit receiver reads it without fetching it again.
     return Event.objects.create(
-        content_type=ContentType.objects.get_for_model(item),
-        object_id=item.pk,
+        item=item,
         org=org if org is not None else getattr(item, "org", None),
         actor=actor if getattr(actor, "is_authenticated", False) else None,
         action=action,

@@ -86,6 +86,18 @@ class _Query:
         # A whole province (or the whole tree) narrows nothing: its token is on every row.
         broad = paths is None or any(len(path) <= PATH_STEP for path in paths)
         self.paths = [] if broad else list(paths or [])
+        self.exact = self._exact(text)
+
+    @staticmethod
+    def _exact(text: str) -> bool:
+        """Whether the index's answer is the substring match itself: ``text`` is one gram
+        or one character, of letters without case (Chinese characters, digits). A
+        problem has that gram exactly where its title or description holds ``text`` (a
+        gram never spans the two: the line break between them is no word character), and
+        neither database folds anything of an uncased letter. Cased letters are left to
+        the substring test: SQLite's index folds every case, its ``LIKE`` only ASCII's. A space
+        around the word is a character the substring test looks for."""
+        return 1 <= len(text) <= 2 and all(_word_character(c) and c.lower() == c.upper() for c in text)
 
     def __bool__(self) -> bool:
         return bool(self.grams) or self.prefix is not None
@@ -148,7 +160,8 @@ def _candidates(query: _Query, using: str) -> int:
 def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, every_row: bool = False) -> QuerySet:
     """``problems`` whose title or description contains ``text``: the index narrows
     them (to the subtrees ``paths`` too, which ``problems`` must already be limited
-    to), the substring test decides.
+    to), the substring test decides, unless the index's answer is exact (a word of one
+    or two Chinese characters: ``_Query._exact``).
 
     On SQLite the plan is chosen here, by how many rows the index gives (its planner
     cannot know): a few (``LOOKUP_LIMIT``), or when every row in scope will be read
@@ -164,12 +177,12 @@ def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, e
         test = _IndexTest(
             f"{FUNCTION}({{}}, {{}}, {{}}) @@ %s::tsquery", query.postgres(), "title", "description", "org_path"
         )
-        return problems.filter(test).filter(substring)
+        return problems.filter(test) if query.exact else problems.filter(test).filter(substring)
     by_id = every_row or _candidates(query, problems.db) <= LOOKUP_LIMIT
     # A unary plus keeps SQLite from driving the query by the id list.
     column = "{}" if by_id else "+{}"
     test = _IndexTest(f"{column} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", query.sqlite(), "id")
-    return problems.filter(test).filter(substring)
+    return problems.filter(test) if query.exact else problems.filter(test).filter(substring)
 
 
 # Installing -------------------------------------------------------------------------

@@ -136,19 +136,26 @@ TEMPLATES = [
 # --- Database -----------------------------------------------------------------------
 # SQLite: WAL so readers never wait for the writer, IMMEDIATE transactions so two writers
 # queue on the busy timeout instead of failing with "database is locked" on upgrade.
+# Reads go through a memory map of the file (SQLite caps it at its build's maximum,
+# 2 GiB for Python's): a page is then read from the operating system's cache without a
+# read() call and a copy. Connections are kept between requests (CONN_MAX_AGE), so each
+# keeps its page cache while no one writes; a new connection per request started every
+# request cold (a province search's counts: 83 ms against 26 ms, bench).
 SQLITE_PATH = VAR_DIR / "taizhang.sqlite3"
+SQLITE_MMAP_SIZE = env.int("SQLITE_MMAP_SIZE", default=2**31)
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{SQLITE_PATH}")}
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "init_command": (
-            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000;"
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-64000; "
+            f"PRAGMA mmap_size={SQLITE_MMAP_SIZE};"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
     }
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     # A web request is one query after another, each of a few milliseconds: starting
     # parallel workers (~15-20 ms on the benchmark machine) and compiling with JIT (~10 ms
     # and more, for plans the planner thinks costly) cost more than they save, and take

@@ -155,6 +155,20 @@ def test_query_grams():
     assert search.query_grams("，。") == ([], None)
 
 
+def test_a_word_of_one_or_two_chinese_characters_is_answered_by_the_index_alone():
+    """The substring test is skipped where the index's answer is exact; the search tests
+    above check that the answers are still those of the substring test."""
+    exact = ["排水", "排", "12", "水1"]
+    rechecked = ["排水管", " 排水", "排 ", "Ab", "ab", "é1", "排，", "，"]
+    assert [text for text in exact + rechecked if search._Query(text, None).exact] == exact
+
+    def tests_substrings(text: str) -> bool:
+        return "LIKE" in str(search.matching(Problem.objects.all(), text, every_row=True).query).upper()
+
+    assert not tests_substrings("排水")
+    assert tests_substrings("排水管") and tests_substrings("Ab")
+
+
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL computes its tokens in the index only")
 def test_the_tokens_computed_in_python_are_those_the_triggers_compute(tree, people, campaign):
     """The importer gives SQLite's index tokens computed in Python (``search.tokens``);
