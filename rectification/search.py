@@ -36,7 +36,7 @@ from typing import Any
 
 from django.db import connection as default_connection
 from django.db import connections, transaction
-from django.db.models import BooleanField, Expression, F, Q, QuerySet
+from django.db.models import BooleanField, Case, Expression, F, Q, QuerySet, Value, When
 
 from core.scoping import PATH_STEP, minimal_prefixes, narrow_prefixes
 from orgs.choices import READING_ROLES
@@ -46,8 +46,10 @@ TABLE = "rectification_problem_search"
 FUNCTION = "rectification_problem_grams"
 INDEX = "problem_text_grams"
 TRIGGERS = ("insert", "update", "delete")
-# SQLite: up to this many rows found by the index are fetched by id for a page.
-LOOKUP_LIMIT = 3000
+# Up to this many rows found by the index are fetched through it for a page; more, and
+# the page walks the ledger's order (``matching``). Where the two cost the same in a
+# province of a million problems (bench): a walk visits ~50 x 1,000,000 / matches rows.
+LOOKUP_LIMIT = {"sqlite": 3000, "postgresql": 6000}
 
 
 def _word_character(character: str) -> bool:
@@ -151,10 +153,26 @@ def indexed(text: str) -> bool:
 
 
 def _candidates(query: _Query, using: str) -> int:
-    """SQLite: how many problems the index gives (~1 ms for 25,000)."""
-    with connections[using].cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [query.sqlite()])
+    """How many problems the index gives: on SQLite from the index alone (~1 ms for
+    25,000); PostgreSQL reads each row's page too (the index holds no count), so it
+    stops one past ``LOOKUP_LIMIT`` (~20 ms)."""
+    connection = connections[using]
+    limit = LOOKUP_LIMIT[connection.vendor]
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"SELECT count(*) FROM (SELECT 1 FROM rectification_problem"
+                f" WHERE {FUNCTION}(title, description, org_path) @@ %s::tsquery LIMIT %s) found",
+                [query.postgres(), limit + 1],
+            )
+        else:
+            cursor.execute(f"SELECT count(*) FROM {TABLE} WHERE {TABLE} MATCH %s", [query.sqlite()])
         return int(cursor.fetchone()[0])
+
+
+def _many(query: _Query, using: str) -> bool:
+    """Whether the index gives more rows than a page should fetch through it."""
+    return _candidates(query, using) > LOOKUP_LIMIT[connections[using].vendor]
 
 
 def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, every_row: bool = False) -> QuerySet:
@@ -163,22 +181,37 @@ def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, e
     to), the substring test decides, unless the index's answer is exact (a word of one
     or two Chinese characters: ``_Query._exact``).
 
-    On SQLite the plan is chosen here, by how many rows the index gives (its planner
-    cannot know): a few (``LOOKUP_LIMIT``), or when every row in scope will be read
-    (``every_row``: counting, exporting), are fetched by id; more, for a page, and the
-    page walks its order testing each row's id against the index's list, which finds
-    the first 50 of a province's 25,000 matches in ~6 ms instead of fetching and sorting
-    all of them (~120 ms, bench)."""
+    For one page of a word found often, fetching every match through the index and
+    sorting them costs more than walking the ledger's order and testing rows until the
+    page is full (a province's 25,000 matches of 排水: ~100 ms against ~5 ms, bench). The
+    rows the index gives decide, when every row in scope will be read (``every_row``:
+    counting, exporting) the index always serves:
+
+    - SQLite's planner cannot count them: they are counted here (``_candidates``). Up to
+      ``LOOKUP_LIMIT`` are fetched by id; more, and the page walks its order testing
+      each row's id against the index's list.
+    - PostgreSQL's planner estimates one gram well from the index's statistics, and is
+      left to choose. It multiplies the shares of several grams as if they were
+      independent (排水 and 水管: 676 rows of 24,877), so for those the rows are
+      counted here, and past ``LOOKUP_LIMIT`` the page walks its order with the
+      substring test alone. The substring test is written in a CASE, which the planner
+      takes to keep half the rows: its own guess for ``LIKE '%排水%'`` (a few hundred
+      rows) made it fetch and sort every match. In a walk the LIKE is tested first; the
+      grams function (~40 µs a row, declared COST 1000) runs last, on the rows that
+      passed."""
     substring = Q(title__contains=text) | Q(description__contains=text)
     query = _Query(text, paths)
     if not query:
         return problems.filter(substring)
     if connections[problems.db].vendor == "postgresql":
+        unestimated = Case(When(substring, then=Value(True)), default=Value(False), output_field=BooleanField())
+        if not every_row and len(query.grams) > 1 and _many(query, problems.db):
+            return problems.filter(unestimated)
         test = _IndexTest(
             f"{FUNCTION}({{}}, {{}}, {{}}) @@ %s::tsquery", query.postgres(), "title", "description", "org_path"
         )
-        return problems.filter(test) if query.exact else problems.filter(test).filter(substring)
-    by_id = every_row or _candidates(query, problems.db) <= LOOKUP_LIMIT
+        return problems.filter(test).filter(unestimated)
+    by_id = every_row or not _many(query, problems.db)
     # A unary plus keeps SQLite from driving the query by the id list.
     column = "{}" if by_id else "+{}"
     test = _IndexTest(f"{column} IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s)", query.sqlite(), "id")

@@ -78,8 +78,14 @@ def queries(rng: random.Random) -> list[str]:
     return [q for q in found if q.strip()]
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_search_finds_exactly_the_substring_matches_after_every_kind_of_change(tree, people, campaign, seed):
+@pytest.mark.parametrize(("seed", "walk"), [(1, False), (2, False), (3, True)])
+def test_search_finds_exactly_the_substring_matches_after_every_kind_of_change(
+    tree, people, campaign, seed, walk, monkeypatch
+):
+    """``walk``: every search finds "many" rows, so a page walks the ledger's order
+    instead of fetching the rows the index gives."""
+    if walk:
+        monkeypatch.setattr(search, "LOOKUP_LIMIT", dict.fromkeys(search.LOOKUP_LIMIT, 0))
     rng = random.Random(seed)
     problems = [create(people, tree, campaign, rng) for _ in range(40)]
     for problem in rng.sample(problems, 10):  # edited through the service
@@ -165,8 +171,9 @@ def test_a_word_of_one_or_two_chinese_characters_is_answered_by_the_index_alone(
     def tests_substrings(text: str) -> bool:
         return "LIKE" in str(search.matching(Problem.objects.all(), text, every_row=True).query).upper()
 
-    assert not tests_substrings("排水")
     assert tests_substrings("排水管") and tests_substrings("Ab")
+    if connection.vendor == "sqlite":  # PostgreSQL's planner is shown the LIKE to pick its plan.
+        assert not tests_substrings("排水")
 
 
 @pytest.mark.skipif(connection.vendor != "sqlite", reason="PostgreSQL computes its tokens in the index only")
