@@ -35,6 +35,7 @@ AUDIT_ACTION_LABELS = {
     "password_changed": _("Password changed"),
     "otp_enabled": _("Second factor turned on"),
     "otp_disabled": _("Second factor turned off"),
+    "otp_reset": _("Second factor reset by an administrator"),
 }
 
 # Keys the log's own entries put in ``changes`` (exports, imports, sign-outs).

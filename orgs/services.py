@@ -253,6 +253,27 @@ def person_set_password(*, person: User, password: str, acting_user: Any) -> Use
 
 
 @transaction.atomic
+def person_reset_otp(*, person: User, acting_user: Any) -> User:
+    """An administrator removes a person's authenticator (a lost or replaced phone): the
+    person signs in with the password alone, or, where their role requires a second
+    factor, is asked to add an authenticator again at the next sign-in. Nobody resets
+    their own this way: they remove it on their two-step page, with a code from it."""
+    _require(acting_user, person.home_org, ACCOUNT_MANAGING_ROLES, _("You may not reset this sign-in."))
+    if getattr(acting_user, "pk", None) == person.pk:
+        raise PermissionDenied(_("Remove your own authenticator on your two-step verification page."))
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    # The person's row is locked so a reset and an enrolment confirmed at the same moment
+    # are one after the other.
+    User.objects.select_for_update().filter(pk=person.pk).first()
+    removed, _by_model = TOTPDevice.objects.filter(user_id=person.pk).delete()
+    if not removed:
+        raise DomainError(_("This person has no authenticator to reset."))
+    event_record(item=person, actor=acting_user, action="otp_reset", org=person.home_org)
+    return person
+
+
+@transaction.atomic
 def role_grant(*, user: User, org: Org, role: str, acting_user: Any) -> RoleGrant:
     """Give ``user`` the ``role`` at ``org`` (reaching its subtree).
 

@@ -15,6 +15,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.services import otp_device
 from audit.services import audit_export
 from core.errors import DomainError
 from core.forms import add_domain_error
@@ -231,6 +232,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_manage": can_manage,
         "grant_form": GrantForm(initial={"org": home.code if home else ""}, user=request.user) if may_grant else None,
         "password_form": PasswordSetForm() if can_manage else None,
+        # Whether the person signs in with an authenticator, for those who may reset it.
+        "has_authenticator": can_manage and person.pk != request.user.pk and otp_device(person) is not None,
     }
     return render(request, "orgs/person_detail.html", context)
 
@@ -278,7 +281,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    """Set a password, grant or revoke a role."""
+    """Set a password, reset two-step verification, grant or revoke a role."""
     person = get_object_or_404(people_listed(user=request.user), pk=pk)
     try:
         if action == "password":
@@ -289,6 +292,11 @@ def person_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
                 person=person, password=form.cleaned_data["password"], acting_user=request.user
             )
             messages.success(request, _("The password was set."))
+        elif action == "otp_reset":
+            services.person_reset_otp(person=person, acting_user=request.user)
+            messages.success(
+                request, _("Two-step verification was reset: the person adds an authenticator again if needed.")
+            )
         elif action == "grant":
             form = GrantForm(request.POST, user=request.user)
             if not form.is_valid():

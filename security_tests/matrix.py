@@ -161,6 +161,18 @@ class Row:
         return f"{self.method} {self.name}{'[' + self.case + ']' if self.case else ''}"
 
 
+def _authenticator_for(user: Any) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+
+
+def _authenticators_of(user: Any) -> int:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user).count()
+
+
 def pk(key: str, arg: str = "pk") -> Callable[[Any], dict[str, Any]]:
     return lambda w: {arg: w.items[key].pk}
 
@@ -267,6 +279,15 @@ PAGES: list[Row] = [
         data=lambda w: {"password": "Xq7#mLz9!pw"},
         state=lambda w: type(w.users[(MEM, "own")]).objects.get(pk=w.users[(MEM, "own")].pk).password,
         case="password",
+    ),
+    Row(
+        "orgs:person_action",
+        ACCOUNTS,
+        kwargs=lambda w: {"pk": w.users[(MEM, "own")].pk, "action": "otp_reset"},
+        method="POST",
+        setup=lambda w: _authenticator_for(w.users[(MEM, "own")]),
+        state=lambda w: _authenticators_of(w.users[(MEM, "own")]),
+        case="otp_reset",
     ),
     # The org's page: its people are listed only to PEOPLE_READ (the page filters them).
     Row("orgs:org_detail", IN_SCOPE, kwargs=lambda w: {"code": w.community.code}),

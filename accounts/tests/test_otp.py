@@ -7,13 +7,16 @@ import datetime
 
 import pytest
 import time_machine
+from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services
 from accounts.tests.factories import sign_in, totp_code
 from audit.models import AuditEntry
+from core.errors import DomainError, PermissionDenied
 from core.services import item_events
 from core.testing.permissions import client_for
+from orgs import services as org_services
 
 PASSWORD = "Taizhang@2026"
 START = datetime.datetime(2026, 12, 4, 10, 0, tzinfo=datetime.UTC)
@@ -214,3 +217,55 @@ def test_a_code_within_the_back_off_is_refused_without_counting(client, people):
         assert AccessAttempt.objects.get(username="clerk_a").failures_since_start == 1
         traveller.shift(datetime.timedelta(seconds=2))
         assert client.post("/login/verify/", {"token": totp_code(device)})["Location"] == "/"
+
+
+@pytest.mark.django_db
+class TestResetByAnAdministrator:
+    """A lost phone: the account administrator over the person's org removes the
+    authenticator; the person then signs in with the password alone, or adds a new
+    authenticator first where their role requires one."""
+
+    def test_the_admin_resets_it_from_the_persons_page(self, client, people):
+        enrolled(people.clerk_a)
+        admin = client_for(people.admin)
+        detail = reverse("orgs:person_detail", args=[people.clerk_a.pk])
+        reset = reverse("orgs:person_action", args=[people.clerk_a.pk, "otp_reset"])
+        assert f'action="{reset}"' in admin.get(detail).content.decode()
+        assert admin.post(reset).status_code == 302
+        assert not TOTPDevice.objects.filter(user=people.clerk_a).exists()
+        assert reset not in admin.get(detail).content.decode()
+        # The password alone signs in again.
+        response = sign_in(client, "clerk_a", PASSWORD)
+        assert response["Location"] == "/" and client.session["_auth_user_id"] == str(people.clerk_a.pk)
+        event = item_events(people.clerk_a).get(action="otp_reset")
+        assert event.actor == people.admin
+        assert AuditEntry.objects.filter(action="otp_reset", actor=people.admin).exists()
+
+    def test_where_the_role_requires_it_the_person_adds_one_again(self, client, people, settings):
+        settings.OTP_REQUIRED_ROLES = ["clerk"]
+        enrolled(people.clerk_a)
+        client_for(people.admin).post(reverse("orgs:person_action", args=[people.clerk_a.pk, "otp_reset"]))
+        sign_in(client, "clerk_a", PASSWORD)
+        assert client.get("/ledger/")["Location"] == "/account/two-step/"
+
+    def test_only_an_account_administrator_over_the_person_and_never_for_oneself(self, people):
+        for user in (people.clerk_a, people.supervisor, people.leader, people.clerk_b):
+            enrolled(user)
+        # A clerk, a supervisor and a leader manage no accounts; the admin not their own.
+        for actor, person in (
+            (people.street_clerk, people.clerk_a),
+            (people.supervisor, people.clerk_b),
+            (people.leader, people.clerk_a),
+        ):
+            with pytest.raises(PermissionDenied):
+                org_services.person_reset_otp(person=person, acting_user=actor)
+        enrolled(people.admin)
+        with pytest.raises(PermissionDenied):
+            org_services.person_reset_otp(person=people.admin, acting_user=people.admin)
+        assert TOTPDevice.objects.filter(confirmed=True).count() == 5
+        assert not item_events(people.clerk_a).filter(action="otp_reset").exists()
+
+    def test_no_authenticator_is_a_clear_refusal(self, people):
+        with pytest.raises(DomainError) as refused:
+            org_services.person_reset_otp(person=people.clerk_a, acting_user=people.admin)
+        assert "no authenticator" in str(refused.value.message).lower() or "验证器" in str(refused.value.message)
