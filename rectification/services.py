@@ -92,6 +92,10 @@ MEASURE_EDITABLE_FIELDS = frozenset({"title", "org", "owner", "deadline"})
 # Lists whose deadlines are still being negotiated with the reviewer.
 OPEN_LIST_STATUSES = frozenset({ListStatus.DRAFTING, ListStatus.RETURNED})
 BULK_ACTIONS = ("approve_closure", "send_back", "reopen")
+# The most problems one bulk decision takes: each is a transition with its event, in one
+# transaction, so a larger selection holds the write lock for seconds. A request carries
+# a field per problem, which ``DATA_UPLOAD_MAX_NUMBER_FIELDS`` (settings) lets through.
+BULK_LIMIT = 1000
 
 Item = Problem | Measure
 
@@ -620,6 +624,12 @@ def problems_bulk_transition(
     chosen = sorted({problem.pk: problem for problem in problems}.values(), key=lambda problem: problem.pk)
     if not chosen:
         raise DomainError(_("Select at least one problem."), field="problems")
+    if len(chosen) > BULK_LIMIT:
+        raise DomainError(
+            _("%(count)s problems are selected; at most %(limit)s can be decided at once. Nothing was changed.")
+            % {"count": len(chosen), "limit": BULK_LIMIT},
+            field="problems",
+        )
     for problem in chosen:
         try:
             if action == "approve_closure":

@@ -340,6 +340,10 @@ STORAGES = {
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=50 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Fields of one form: a bulk decision on the ledger sends a field per selected problem, up
+# to ``rectification.services.BULK_LIMIT`` (1,000) and a few more; past that limit it is
+# refused with a message, past this one Django answers 400.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Supervision cadence -------------------------------------------------------------

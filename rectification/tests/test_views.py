@@ -568,6 +568,22 @@ class TestBulk:
         )
         assert error_messages(response) and snapshot() == before
 
+    def test_more_than_the_limit_is_refused_with_a_message(self, requested, people, monkeypatch):
+        monkeypatch.setattr(services, "BULK_LIMIT", 2)
+        before = snapshot()
+        response = client_for(people.supervisor).post(
+            "/ledger/bulk/", {"problem": [p.pk for p in requested], "action": "approve_closure"}
+        )
+        assert any("3" in message and "2" in message for message in error_messages(response))
+        assert snapshot() == before
+
+    def test_a_thousand_selected_problems_reach_the_service(self, requested, people):
+        """A field per problem: a thousand (the limit) and the form's own fields parse."""
+        ids = [p.pk for p in requested] + list(range(10**6, 10**6 + services.BULK_LIMIT - len(requested)))
+        response = client_for(people.supervisor).post("/ledger/bulk/", {"problem": ids, "action": "approve_closure"})
+        assert response.status_code == 302 and success_messages(response)
+        assert {refreshed(p).status for p in requested} == {ItemStatus.CLOSED}
+
     def test_returns_to_the_page_it_came_from(self, requested, people):
         response = client_for(people.supervisor).post(
             "/ledger/bulk/",
