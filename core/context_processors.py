@@ -41,6 +41,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     from orgs.selectors import scope_choices
 
     context["menu_templates"] = app_templates("_menu.html")
+    context["menu"] = menu_for(user)
     # Boxes other apps add to a ledger problem's page (where it came from: a visit's
     # finding, a resident's suggestion); each gets ``problem``.
     context["problem_side_templates"] = app_templates("_problem_side.html")
@@ -48,3 +49,30 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context["scope_choices"] = scope_choices(user)
     context["unread_notifications"] = Notification.objects.filter(recipient=user, read_at__isnull=True).count()
     return context
+
+
+def menu_for(user: Any) -> dict[str, bool]:
+    """Which parts of the left menu a person is shown, from the roles they hold anywhere
+    (one query, kept on the user for the request). A link leads where the person may go
+    and finds something: a party member sees the wish wall, their study and their
+    notifications; the security and audit administrators (三员分立) their own pages, not
+    the work they may not read. Each page still checks for itself."""
+    from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES, PEOPLE_LISTING_ROLES, READING_ROLES, Role
+    from orgs.models import grant_paths
+
+    if user.is_superuser:
+        held = set(Role.values)
+    else:
+        held = {role for role in Role.values if grant_paths(user, [role])}
+    reads = bool(held & READING_ROLES)
+    return {
+        # The work: the ledger and every app's lists, statistics, dashboards, calendar.
+        "reads": reads,
+        # Enter and import items: a unit's clerk, its leader, a supervisor.
+        "acts": bool(held & {Role.SUPERVISOR, Role.LEADER, Role.CLERK}),
+        "org_tree": reads or bool(held & PEOPLE_LISTING_ROLES),
+        "people": bool(held & PEOPLE_LISTING_ROLES),
+        "people_import": bool(held & (PEOPLE_EDITING_ROLES | ACCOUNT_MANAGING_ROLES)),
+        # What a party member takes part in: the community's wishes, study classes.
+        "member": Role.MEMBER in held,
+    }
