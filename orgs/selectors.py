@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import QuerySet
+from django.utils import timezone
 
 from core.scoping import minimal_prefixes, subtree_q
 from orgs.choices import PEOPLE_LISTING_ROLES, MemberCategory, OrgKind
@@ -67,19 +68,23 @@ def grants_of(person: User) -> QuerySet[RoleGrant]:
 
 
 def scope_summary(*, user: Any, scope: Org | None = None) -> dict[str, Any]:
-    """The home page's counts for the user's scope, each one aggregate query."""
-    orgs = orgs_visible(user=user, scope=scope)
-    org_counts = orgs.aggregate(total=Count("pk"), active=Count("pk", filter=Q(is_active=True)))
-    by_kind = dict(orgs.values_list("kind").annotate(n=Count("pk")).order_by())
-    people = people_visible(user=user, scope=scope)
-    people_counts = people.aggregate(
-        total=Count("pk"),
-        members=Count("pk", filter=Q(is_party_member=True)),
-        **{f"category_{value}": Count("pk", filter=Q(member_category=value)) for value in MemberCategory.values},
+    """The home page's counts for the user's scope: the org figures of the statistics
+    registry (``orgs.statistics.org_figures``), so the page, the API and ``manage.py
+    stats`` count alike and share one plan (a province's whole tree is counted without a
+    path test)."""
+    from core.statistics import StatsScope
+    from orgs.statistics import org_figures
+
+    today = timezone.localdate()
+    figures = org_figures(
+        scope=StatsScope(user=user, org=scope, campaign=None, as_of=today, period_start=today, period_end=today)
     )
+    by_category = figures["members_by_category"]
     return {
-        "orgs": org_counts,
-        "orgs_by_kind": [(OrgKind(kind).label, count) for kind, count in sorted(by_kind.items())],
-        "people": people_counts,
-        "members_by_category": [(label, people_counts[f"category_{value}"]) for value, label in MemberCategory.choices],
+        "orgs": {"total": figures["orgs"], "active": figures["active_orgs"]},
+        "orgs_by_kind": [
+            (OrgKind(kind).label, count) for kind, count in sorted(figures["orgs_by_kind"].items()) if count
+        ],
+        "people": {"total": figures["people"], "members": figures["party_members"]},
+        "members_by_category": [(label, by_category[value]) for value, label in MemberCategory.choices],
     }
