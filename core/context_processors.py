@@ -60,10 +60,7 @@ def menu_for(user: Any) -> dict[str, bool]:
     from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES, PEOPLE_LISTING_ROLES, READING_ROLES, Role
     from orgs.models import grant_paths
 
-    if user.is_superuser:
-        held = set(Role.values)
-    else:
-        held = {role for role in Role.values if grant_paths(user, [role])}
+    held = set(Role.values) if user.is_superuser else {role for role in Role.values if grant_paths(user, [role])}
     reads = bool(held & READING_ROLES)
     return {
         # The work: the ledger and every app's lists, statistics, dashboards, calendar.
