@@ -129,6 +129,11 @@ def machine() -> dict[str, str]:
         with connection.cursor() as cursor:
             cursor.execute("SHOW server_version")
             info["postgresql"] = cursor.fetchone()[0]
+            # The server's memory decides whether a province's pages stay cached
+            # (docs/deployment.md); the figures say which it had.
+            for setting in ("shared_buffers", "effective_cache_size"):
+                cursor.execute(f"SHOW {setting}")
+                info[setting] = cursor.fetchone()[0]
     return info
 
 

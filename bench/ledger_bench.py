@@ -240,6 +240,8 @@ def main() -> None:
     args = parser.parse_args()
     django_setup()
     payload: dict[str, Any] = {"machine": machine(), "load_at_start": load(), "requests": args.requests}
+    if "shared_buffers" in payload["machine"]:
+        print(f"PostgreSQL shared_buffers {payload['machine']['shared_buffers']}", flush=True)
     if not args.skip_http:
         http_part(args, payload)
     if not args.skip_stats:
