@@ -183,9 +183,9 @@ def matching(problems: QuerySet, text: str, *, paths: list[str] | None = None, e
 
     For one page of a word found often, fetching every match through the index and
     sorting them costs more than walking the ledger's order and testing rows until the
-    page is full (a province's 25,000 matches of 排水: ~100 ms against ~5 ms, bench). The
-    rows the index gives decide, when every row in scope will be read (``every_row``:
-    counting, exporting) the index always serves:
+    page is full (a province's 25,000 matches of 排水: ~100 ms against ~5 ms, bench). How
+    many rows the index gives decides which; when every row in scope will be read
+    (``every_row``: counting, exporting), the index always serves.
 
     - SQLite's planner cannot count them: they are counted here (``_candidates``). Up to
       ``LOOKUP_LIMIT`` are fetched by id; more, and the page walks its order testing
