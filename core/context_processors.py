@@ -57,7 +57,14 @@ def menu_for(user: Any) -> dict[str, bool]:
     and finds something: a party member sees the wish wall, their study and their
     notifications; the security and audit administrators (三员分立) their own pages, not
     the work they may not read. Each page still checks for itself."""
-    from orgs.choices import ACCOUNT_MANAGING_ROLES, PEOPLE_EDITING_ROLES, PEOPLE_LISTING_ROLES, READING_ROLES, Role
+    from orgs.choices import (
+        ACCOUNT_MANAGING_ROLES,
+        ENTERING_ROLES,
+        PEOPLE_EDITING_ROLES,
+        PEOPLE_LISTING_ROLES,
+        READING_ROLES,
+        Role,
+    )
     from orgs.models import grant_paths
 
     held = set(Role.values) if user.is_superuser else {role for role in Role.values if grant_paths(user, [role])}
@@ -66,7 +73,7 @@ def menu_for(user: Any) -> dict[str, bool]:
         # The work: the ledger and every app's lists, statistics, dashboards, calendar.
         "reads": reads,
         # Enter and import items: a unit's clerk, its leader, a supervisor.
-        "acts": bool(held & {Role.SUPERVISOR, Role.LEADER, Role.CLERK}),
+        "acts": bool(held & ENTERING_ROLES),
         "org_tree": reads or bool(held & PEOPLE_LISTING_ROLES),
         "people": bool(held & PEOPLE_LISTING_ROLES),
         "people_import": bool(held & (PEOPLE_EDITING_ROLES | ACCOUNT_MANAGING_ROLES)),

@@ -50,6 +50,9 @@ class MemberCategory(models.TextChoices):
 # administrator reads items but acts on none (三员分立); the security and audit
 # administrators read no items at all.
 READING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR, Role.LEADER, Role.CLERK, Role.INSPECTOR})
+# Roles that enter and update the work's items (problems, visits, classes, imports) in
+# their subtree: a unit's clerk, its leader, a supervisor; never an administrator.
+ENTERING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
 # Roles that may change the org tree and accounts in their subtree.
 ACCOUNT_MANAGING_ROLES = frozenset({Role.ADMIN})
 # Roles that may add and edit people (not grants) in their subtree.

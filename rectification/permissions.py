@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from orgs.choices import Role
+from orgs.choices import ENTERING_ROLES
 from orgs.permissions import holds_role_over
 from rectification.models import APPROVING_ROLES, FIXING_ROLES, Problem
 
 # 三员分立: the system administrator reads the ledger but never acts on it.
-CREATING_ROLES = frozenset({Role.CLERK, Role.LEADER, Role.SUPERVISOR})
+CREATING_ROLES = ENTERING_ROLES
 
 
 def may_report(*, user: Any, problem: Problem) -> bool:

@@ -34,7 +34,7 @@ from campaigns.models import Campaign, Channel
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.scoping import subtree_q
 from core.services import attachment_add, event_record, item_transition, notification_send
-from orgs.choices import Role
+from orgs.choices import ENTERING_ROLES, Role
 from orgs.models import Org, User
 from orgs.permissions import holds_role_over
 from rectification.choices import (
@@ -69,7 +69,7 @@ from rectification.permissions import CREATING_ROLES
 # like its channels, so the system administrator keeps them too).
 CAMPAIGN_MANAGING_ROLES = frozenset({Role.ADMIN, Role.SUPERVISOR})
 # Who sets up and concludes a special drive at its lead department.
-DRIVE_MANAGING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+DRIVE_MANAGING_ROLES = ENTERING_ROLES
 DRIVE_CONCLUDING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER})
 # Who runs inspection rounds and records their findings.
 INSPECTING_ROLES = frozenset({Role.INSPECTOR, Role.SUPERVISOR})

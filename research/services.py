@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign, Channel
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.services import attachment_add, event_record, notification_send
-from orgs.choices import Role
+from orgs.choices import ENTERING_ROLES, Role
 from orgs.models import Org, User
 from orgs.permissions import holds_role_over
 from research.choices import ConflictKind, EntityKind, TopicStatus, VisitKind, VisitStatus
@@ -28,7 +28,7 @@ from research.models import Entity, Finding, ResearchTopic, SelectionRound, Visi
 # administrator reads them but does not act on items).
 CATALOGUE_ROLES = frozenset({Role.SUPERVISOR})
 # Visits are planned and logged by the office, the leaders and the clerks who serve them.
-VISIT_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+VISIT_ROLES = ENTERING_ROLES
 # The channel findings are filed under (调研发现), one of every campaign's defaults.
 RESEARCH_CHANNEL_CODE = "research"
 RESEARCH_CHANNEL_NAME = "调研发现"

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from campaigns.models import Campaign
 from core.errors import Conflict, DomainError, PermissionDenied
 from core.services import event_record, notification_send
-from orgs.choices import MemberCategory, Role
+from orgs.choices import ENTERING_ROLES, MemberCategory, Role
 from orgs.models import Org, User
 from orgs.permissions import holds_role_over
 from study.choices import CheckInMethod, DispatchKind
@@ -33,7 +33,7 @@ from study.models import (
 )
 
 # Who runs classes and records outreach: the office, unit leaders and clerks.
-MANAGING_ROLES = frozenset({Role.SUPERVISOR, Role.LEADER, Role.CLERK})
+MANAGING_ROLES = ENTERING_ROLES
 # Who edits the checklists themselves.
 PLAN_ROLES = frozenset({Role.SUPERVISOR})
 CHECK_IN_SALT = "study.check-in"
