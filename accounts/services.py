@@ -144,6 +144,10 @@ def otp_enrolment_confirm(*, user: Any, token: str) -> TOTPDevice:
     if not _verify(device, token):
         raise DomainError(_("The code is not right. Enter the 6 digits the app shows now."), field="token")
     with transaction.atomic():
+        # Read again under a lock: an administrator may have reset the account meanwhile
+        # (``otp_reset``), removing the device being confirmed.
+        if not TOTPDevice.objects.select_for_update().filter(pk=device.pk).exists():
+            raise DomainError(_("Start the set-up again: no authenticator is being added."), field="token")
         TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
@@ -159,8 +163,25 @@ def otp_remove(*, user: Any, token: str) -> None:
     if not _verify(device, token):
         raise DomainError(_("The code is not right. Enter the 6 digits the app shows now."), field="token")
     with transaction.atomic():
-        TOTPDevice.objects.filter(user_id=user.pk).delete()
-        event_record(item=user, actor=user, action="otp_disabled", org=getattr(user, "home_org", None))
+        _otp_delete(user=user, actor=user, action="otp_disabled")
+
+
+@transaction.atomic
+def otp_reset(*, user: Any, acting_user: Any) -> None:
+    """Remove the account's authenticators for an administrator (a lost phone), who
+    needs no code from it: who may do so is ``orgs.services.person_reset_otp``'s to
+    decide, which calls this."""
+    if not _otp_delete(user=user, actor=acting_user, action="otp_reset"):
+        raise DomainError(_("This person has no authenticator to reset."))
+
+
+def _otp_delete(*, user: Any, actor: Any, action: str) -> bool:
+    """Delete every authenticator of ``user`` and record ``action``, inside the caller's
+    transaction; ``False`` (and no event) when there was none."""
+    removed, _by_model = TOTPDevice.objects.filter(user_id=user.pk).delete()
+    if removed:
+        event_record(item=user, actor=actor, action=action, org=getattr(user, "home_org", None))
+    return bool(removed)
 
 
 def otp_throttled(user: Any) -> bool:

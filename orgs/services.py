@@ -261,15 +261,9 @@ def person_reset_otp(*, person: User, acting_user: Any) -> User:
     _require(acting_user, person.home_org, ACCOUNT_MANAGING_ROLES, _("You may not reset this sign-in."))
     if getattr(acting_user, "pk", None) == person.pk:
         raise PermissionDenied(_("Remove your own authenticator on your two-step verification page."))
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from accounts.services import otp_reset
 
-    # The person's row is locked so a reset and an enrolment confirmed at the same moment
-    # are one after the other.
-    User.objects.select_for_update().filter(pk=person.pk).first()
-    removed, _by_model = TOTPDevice.objects.filter(user_id=person.pk).delete()
-    if not removed:
-        raise DomainError(_("This person has no authenticator to reset."))
-    event_record(item=person, actor=acting_user, action="otp_reset", org=person.home_org)
+    otp_reset(user=person, acting_user=acting_user)
     return person
 
 

@@ -269,3 +269,21 @@ class TestResetByAnAdministrator:
         with pytest.raises(DomainError) as refused:
             org_services.person_reset_otp(person=people.clerk_a, acting_user=people.admin)
         assert "no authenticator" in str(refused.value.message).lower() or "验证器" in str(refused.value.message)
+
+    def test_a_reset_while_the_person_confirms_a_new_one_gives_a_message(self, people, monkeypatch):
+        """The administrator's reset lands between the person's code being checked and
+        the device being confirmed: the person is told to start again, nothing is saved."""
+        enrolled(people.clerk_a)
+        services.otp_enrolment_start(user=people.clerk_a)
+
+        def reset_meanwhile(device, token):  # type: ignore[no-untyped-def]
+            org_services.person_reset_otp(person=people.clerk_a, acting_user=people.admin)
+            return True
+
+        monkeypatch.setattr(services, "_verify", reset_meanwhile)
+        with pytest.raises(DomainError) as refused:
+            services.otp_enrolment_confirm(user=people.clerk_a, token="123456")
+        assert refused.value.field == "token"
+        assert not TOTPDevice.objects.filter(user=people.clerk_a).exists()
+        # Only the first enrolment's event: the second was never confirmed.
+        assert item_events(people.clerk_a).filter(action="otp_enabled").count() == 1
